@@ -1,0 +1,172 @@
+"""Data views (``objects/data_views/``), stored by Kibana as ``index-pattern`` saved objects.
+
+The declared ``fields`` are the repo's knowledge of the mapping (from the index template): they let ``validate``
+check the fields queries and panels name, and give Lens columns their data types. Kibana loads the real field
+list from Elasticsearch, so the compiled object stores ``fields: "[]"`` as Kibana itself does (reference 3.1).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import Field
+
+from kibana_sync.kinds.base import (
+    Decompiled,
+    Entry,
+    Kind,
+    Model,
+    dumps_embedded,
+    loads_embedded,
+    saved_object,
+    strip_server_fields,
+)
+
+FieldType = Literal[
+    "keyword", "text", "match_only_text", "wildcard", "constant_keyword", "date", "date_nanos", "long", "integer",
+    "short", "byte", "double", "float", "half_float", "scaled_float", "unsigned_long", "boolean", "ip",
+    "geo_point", "geo_shape", "object", "nested", "flattened", "version", "histogram",
+]
+
+# Lens column dataType for each mapping type (Kibana's KBN_FIELD_TYPES).
+LENS_DATA_TYPES: dict[str, str] = {
+    **dict.fromkeys(["keyword", "text", "match_only_text", "wildcard", "constant_keyword", "version", "flattened"],
+                    "string"),
+    **dict.fromkeys(["date", "date_nanos"], "date"),
+    **dict.fromkeys(["long", "integer", "short", "byte", "double", "float", "half_float", "scaled_float",
+                     "unsigned_long", "histogram"], "number"),
+    "boolean": "boolean", "ip": "ip", "geo_point": "geo_point", "geo_shape": "geo_shape",
+}
+
+# Attributes whose value Kibana stores as an embedded JSON string, with the value an empty one holds.
+_EMBEDDED = {"fieldAttrs": {}, "fieldFormatMap": {}, "fields": [], "runtimeFieldMap": {}, "sourceFilters": [],
+             "typeMeta": {}}
+
+
+class RuntimeField(Model):
+    type: Literal["keyword", "long", "double", "date", "ip", "boolean", "geo_point", "composite"]
+    script: str
+
+
+class DataViewModel(Model):
+    id: str | None = None
+    index_pattern: str = Field(min_length=1, description="the indices this data view reads, e.g. 'genesis-*'")
+    name: str | None = Field(default=None, description="display name; Kibana shows the index pattern if unset")
+    time_field: str | None = None
+    fields: dict[str, FieldType] = Field(default_factory=dict, description="field name -> mapping type")
+    runtime_fields: dict[str, RuntimeField] = Field(default_factory=dict)
+    field_formats: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    custom_labels: dict[str, str] = Field(default_factory=dict)
+    source_filters: list[str] = Field(default_factory=list)
+    allow_no_index: bool | None = None
+    raw_attributes: dict[str, Any] = Field(
+        default_factory=dict, description="attributes kept verbatim from an export (e.g. a stored field list)")
+
+    def field_type(self, field_name: str) -> str | None:
+        if field_name in self.fields:
+            return self.fields[field_name]
+        if field_name in self.runtime_fields:
+            return self.runtime_fields[field_name].type
+        return None
+
+    def knows(self, field_name: str) -> bool:
+        return self.field_type(field_name) is not None or field_name == self.time_field
+
+
+class DataViewKind(Kind):
+    name = "data_view"
+    folder = "data_views"
+    model = DataViewModel
+    api = "saved_objects"
+    saved_object_type = "index-pattern"
+    order = 20
+
+    def title(self, model: DataViewModel) -> str:
+        return model.name or model.index_pattern
+
+    def compile(self, entry: Entry, project: Any) -> dict[str, Any]:
+        m: DataViewModel = entry.model
+        runtime = {k: {"type": v.type, "script": {"source": v.script}} for k, v in m.runtime_fields.items()}
+        attrs: dict[str, Any] = {
+            "fieldAttrs": dumps_embedded({k: {"customLabel": v} for k, v in m.custom_labels.items()}),
+            "fieldFormatMap": dumps_embedded(m.field_formats),
+            "fields": "[]",
+            "runtimeFieldMap": dumps_embedded(runtime),
+            "sourceFilters": dumps_embedded([{"value": v} for v in m.source_filters]),
+            "timeFieldName": m.time_field,
+            "title": m.index_pattern,
+            "typeMeta": "{}",
+        }
+        if m.name is not None:
+            attrs["name"] = m.name
+        if m.time_field is None:
+            del attrs["timeFieldName"]
+        if m.allow_no_index is not None:
+            attrs["allowNoIndex"] = m.allow_no_index
+        attrs.update(m.raw_attributes)
+        return saved_object("index-pattern", entry.id, attrs, [])
+
+    def normalise(self, obj: dict[str, Any]) -> dict[str, Any]:
+        out = strip_server_fields(obj)
+        attrs = dict(out.get("attributes", {}))
+        for key, empty in _EMBEDDED.items():
+            attrs[key] = loads_embedded(attrs.get(key, dumps_embedded(empty)))
+        return {**out, "attributes": attrs}
+
+    def decompile(self, obj: dict[str, Any]) -> Decompiled:
+        attrs = dict(obj.get("attributes", {}))
+        data: dict[str, Any] = {"id": obj["id"], "index_pattern": attrs.pop("title", "")}
+        raw: dict[str, Any] = {}
+        if "name" in attrs:
+            data["name"] = attrs.pop("name")
+        if "timeFieldName" in attrs:
+            data["time_field"] = attrs.pop("timeFieldName")
+        field_attrs = loads_embedded(attrs.get("fieldAttrs", "{}"))
+        if _is_custom_labels(field_attrs) and isinstance(attrs.get("fieldAttrs"), str) and \
+                attrs["fieldAttrs"] == dumps_embedded(field_attrs):
+            attrs.pop("fieldAttrs")
+            if field_attrs:
+                data["custom_labels"] = {k: v["customLabel"] for k, v in field_attrs.items()}
+        runtime = loads_embedded(attrs.get("runtimeFieldMap", "{}"))
+        if _is_simple_runtime(runtime) and attrs.get("runtimeFieldMap") == dumps_embedded(runtime):
+            attrs.pop("runtimeFieldMap")
+            if runtime:
+                data["runtime_fields"] = {k: {"type": v["type"], "script": v["script"]["source"]}
+                                          for k, v in runtime.items()}
+        formats = loads_embedded(attrs.get("fieldFormatMap", "{}"))
+        if isinstance(formats, dict) and attrs.get("fieldFormatMap") == dumps_embedded(formats):
+            attrs.pop("fieldFormatMap")
+            if formats:
+                data["field_formats"] = formats
+        filters = loads_embedded(attrs.get("sourceFilters", "[]"))
+        if _is_simple_filters(filters) and attrs.get("sourceFilters") == dumps_embedded(filters):
+            attrs.pop("sourceFilters")
+            if filters:
+                data["source_filters"] = [f["value"] for f in filters]
+        for key in ("fields", "typeMeta"):
+            if attrs.get(key) == dumps_embedded(_EMBEDDED[key]):
+                attrs.pop(key)
+        if "allowNoIndex" in attrs and isinstance(attrs["allowNoIndex"], bool):
+            data["allow_no_index"] = attrs.pop("allowNoIndex")
+        raw.update(attrs)  # anything left is kept verbatim so the round trip loses nothing
+        if raw:
+            data["raw_attributes"] = raw
+        return Decompiled(data)
+
+
+def _is_custom_labels(value: Any) -> bool:
+    return isinstance(value, dict) and all(
+        isinstance(v, dict) and set(v) == {"customLabel"} and isinstance(v["customLabel"], str)
+        for v in value.values())
+
+
+def _is_simple_runtime(value: Any) -> bool:
+    return isinstance(value, dict) and all(
+        isinstance(v, dict) and set(v) == {"type", "script"} and isinstance(v["script"], dict)
+        and set(v["script"]) == {"source"} and v["type"] in RuntimeField.model_fields["type"].annotation.__args__
+        for v in value.values())
+
+
+def _is_simple_filters(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, dict) and set(v) == {"value"} for v in value)
+

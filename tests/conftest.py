@@ -1,0 +1,24 @@
+"""Shared fixtures. Only paths live here; the Kibana emulator's fixtures live in tests/kibana_emulator/."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+GENESIS_OBJECTS = REPO / "objects"
+# shared/ sits beside the checkout (../shared), also in CI; it is read-only data.
+CORPUS = REPO.parent / "shared" / "corpus"
+
+
+@pytest.fixture
+def genesis_objects() -> Path:
+    return GENESIS_OBJECTS
+
+
+@pytest.fixture
+def corpus_dir() -> Path:
+    if not CORPUS.is_dir():
+        pytest.skip("../shared/corpus is not present")
+    return CORPUS
