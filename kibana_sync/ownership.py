@@ -26,7 +26,7 @@ def managed_tag_object() -> dict[str, Any]:
 
 
 def mark_saved_object(obj: dict[str, Any]) -> dict[str, Any]:
-    if obj["type"] == "tag" or MANAGED_TAG_REF in obj["references"]:
+    if obj["id"] == MANAGED_TAG_ID or MANAGED_TAG_REF in obj["references"]:
         return obj
     return {**obj, "references": [*obj["references"], MANAGED_TAG_REF]}
 

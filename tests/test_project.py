@@ -1,0 +1,93 @@
+"""Loading the objects tree: every problem reported with file:line:column and field, exit 2, nothing built."""
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from kibana_sync.cli import main
+from kibana_sync.project import derived_id, load_project
+
+
+def write(root: Path, rel: str, text: str) -> Path:
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return path
+
+
+def messages(project) -> list[str]:
+    return [str(d) for d in project.diagnostics.sorted()]
+
+
+def test_reports_every_problem_not_only_the_first(tmp_path):
+    write(tmp_path, "data_views/a.yaml", "index_pattern: a-*\nbogus: 1\n")
+    write(tmp_path, "data_views/b.yaml", "index_pattern: b-*\nfields:\n  x: strnig\n")
+    project = load_project(tmp_path)
+    out = messages(project)
+    assert len(project.diagnostics.errors) == 2
+    assert out[0].startswith(f"{tmp_path}/data_views/a.yaml:2:1: error: bogus: unknown key 'bogus'; expected one of:")
+    assert "index_pattern" in out[0]
+    assert out[1].startswith(f"{tmp_path}/data_views/b.yaml:3:3: error: fields.x: Input should be")
+
+
+def test_missing_required_field_names_the_field(tmp_path):
+    write(tmp_path, "data_views/a.yaml", "name: No pattern\n")
+    (diag,) = load_project(tmp_path).diagnostics.errors
+    assert (diag.line, diag.field, diag.message) == (1, "index_pattern", "required field is missing")
+
+
+def test_wrong_type_says_what_was_expected(tmp_path):
+    write(tmp_path, "data_views/a.yaml", "index_pattern: a-*\nallow_no_index: maybe\n")
+    (diag,) = load_project(tmp_path).diagnostics.errors
+    assert diag.field == "allow_no_index" and diag.line == 2
+    assert "valid boolean" in diag.message and "'maybe'" in diag.message
+
+
+def test_invalid_yaml_and_non_mapping_files(tmp_path):
+    write(tmp_path, "data_views/broken.yaml", "index_pattern: [a\n")
+    write(tmp_path, "data_views/list.yaml", "- a\n- b\n")
+    write(tmp_path, "data_views/empty.yaml", "")
+    out = messages(load_project(tmp_path))
+    assert any("broken.yaml:2:1: error: invalid YAML" in m for m in out)
+    assert any("list.yaml:1:1: error: expected a mapping with the data_view's fields, got list" in m for m in out)
+    assert any("empty.yaml:1:1: error: expected a mapping with the data_view's fields, got an empty file" in m
+               for m in out)
+
+
+def test_duplicate_ids_name_both_files(tmp_path):
+    write(tmp_path, "data_views/one.yaml", "id: logs\nindex_pattern: a-*\n")
+    write(tmp_path, "tags/two.yaml", "id: logs\nname: Logs\n")
+    errors = load_project(tmp_path).diagnostics.errors
+    assert len(errors) == 2
+    assert {Path(e.file).name for e in errors} == {"one.yaml", "two.yaml"}
+    assert all("duplicate id 'logs'" in e.message and e.line == 1 for e in errors)
+
+
+def test_ids_derive_from_paths_inside_the_kind_folder():
+    assert derived_id(Path("dashboards/Team A/Trading Activity.yaml")) == "team-a-trading-activity"
+    assert derived_id(Path("searches/failed-orders.yml")) == "failed-orders"
+
+
+def test_files_outside_kind_folders_are_warned_about(tmp_path):
+    write(tmp_path, "misc/x.yaml", "a: 1\n")
+    project = load_project(tmp_path)
+    assert project.ok
+    assert "not in a known folder" in project.diagnostics.warnings[0].message
+
+
+def test_cli_validate_exits_2_and_build_writes_nothing(tmp_path):
+    write(tmp_path, "objects/data_views/a.yaml", "index_pattern: a-*\nbogus: 1\n")
+    runner = CliRunner()
+    result = runner.invoke(main, ["validate", "--objects", str(tmp_path / "objects")])
+    assert result.exit_code == 2
+    assert "a.yaml:2:1: error: bogus" in result.output
+    result = runner.invoke(main, ["build", "--objects", str(tmp_path / "objects"), "--out", str(tmp_path / "dist")])
+    assert result.exit_code == 2
+    assert not (tmp_path / "dist").exists()
+
+
+def test_strict_turns_warnings_into_errors(tmp_path):
+    write(tmp_path, "objects/misc/x.yaml", "a: 1\n")
+    runner = CliRunner()
+    assert runner.invoke(main, ["validate", "--objects", str(tmp_path / "objects")]).exit_code == 0
+    assert runner.invoke(main, ["validate", "--strict", "--objects", str(tmp_path / "objects")]).exit_code == 2
