@@ -62,7 +62,8 @@ def format_path(parts: Sequence[str | int]) -> str:
     return out
 
 
-class _Loader(yaml.SafeLoader):
+# libyaml's parser is an order of magnitude faster and keeps node marks; fall back when PyYAML lacks it.
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
     pass
 
 

@@ -22,3 +22,7 @@ def corpus_dir() -> Path:
     if not CORPUS.is_dir():
         pytest.skip("../shared/corpus is not present")
     return CORPUS
+
+
+# The Kibana emulator's fixtures (kibana_emulator, emulator_http, emulator_url); tests/ is on sys.path here.
+from kibana_emulator.fixtures import emulator_http, emulator_url, kibana_emulator  # noqa: E402, F401

@@ -127,6 +127,7 @@ class Kind(ABC):
 SERVER_FIELDS = (
     "version", "updated_at", "created_at", "namespaces", "namespace", "migrationVersion", "coreMigrationVersion",
     "typeMigrationVersion", "managed", "originId", "score", "sort", "error",
+    "created_by", "updated_by",  # 8.13+ add these; an object exported there must still compare equal
 )
 
 

@@ -1,0 +1,188 @@
+"""Apply a plan to Kibana: saved objects by import, connectors and rules by their APIs, deletions last.
+
+Order: saved objects (one ``_import?overwrite=true`` for all of them when the server limits allow; the build
+lists referenced kinds first), connectors, rules (which use connectors), then deletions -- rules before the
+saved objects, each in reverse dependency order. Every object gets an ``Outcome``; one failure does not stop
+the others, and because the next run re-plans from what Kibana has, a rerun after a partial failure converges.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from kibana_sync.client import ImportResult, KibanaClient, KibanaError
+from kibana_sync.kinds.connector import MissingSecretsError, resolve_secrets
+from kibana_sync.kinds.rule import update_body
+from kibana_sync.plan import Action, Change, Plan
+
+# Import errors that make Kibana write nothing at all from that request (reference 2.3, step 5).
+_ALL_OR_NOTHING_ERRORS = frozenset({"conflict", "ambiguous_conflict", "missing_references"})
+_DONE = {Action.CREATE: "created", Action.UPDATE: "updated", Action.DELETE: "deleted",
+         Action.RECREATE: "recreated", Action.ENABLE: "enabled", Action.DISABLE: "disabled"}
+
+
+@dataclass
+class Outcome:
+    change: Change
+    ok: bool
+    message: str
+    id_taken_elsewhere: bool = False  # the id exists in another space (ids are global): see CROSS_SPACE_HINT
+
+
+CROSS_SPACE_HINT = (
+    "Saved-object, rule and connector ids are global across Kibana spaces, so one repo cannot be pushed with "
+    "the same ids into a second space. Give each space its own ids with --id-suffix (e.g. --id-suffix -{space}), "
+    "and delete the copies Kibana made under random ids in space {space!r}.")
+
+
+Progress = Callable[[Outcome], None]
+
+
+def apply_plan(client: KibanaClient, plan: Plan, *, environ: Mapping[str, str],
+               progress: Progress | None = None) -> list[Outcome]:
+    outcomes: list[Outcome] = []
+
+    def record(outcome: Outcome) -> None:
+        outcomes.append(outcome)
+        if progress is not None:
+            progress(outcome)
+
+    writes = [c for c in plan.changes if c.action is not Action.DELETE]
+    deletes = [c for c in plan.changes if c.action is Action.DELETE]
+    _import_saved_objects(client, [c for c in writes if c.api == "saved_objects"], record)
+    for change in (c for c in writes if c.api == "connectors"):
+        record(_guarded(change, lambda c=change: _write_connector(client, c, environ)))
+    for change in (c for c in writes if c.api == "rules"):
+        record(_guarded(change, lambda c=change: _write_rule(client, c)))
+    for change in (c for c in deletes if c.api == "rules"):
+        record(_guarded(change, lambda c=change: client.delete_rule(c.id)))
+    _delete_saved_objects(client, [c for c in deletes if c.api == "saved_objects"], record)
+    return outcomes
+
+
+def _guarded(change: Change, write: Callable[[], Any]) -> Outcome:
+    try:
+        write()
+    except KibanaError as exc:
+        if exc.status == 409 and change.action is Action.CREATE:
+            # The plan read this space and did not find the id, so it is taken in another space.
+            return Outcome(change, False, f"id already used in another space ({exc.message})",
+                           id_taken_elsewhere=True)
+        return Outcome(change, False, str(exc))
+    except MissingSecretsError as exc:
+        return Outcome(change, False, str(exc))
+    return Outcome(change, True, _DONE[change.action])
+
+
+def _write_connector(client: KibanaClient, change: Change, environ: Mapping[str, str]) -> None:
+    assert change.desired is not None
+    body = resolve_secrets(change.desired, environ)
+    if change.action is Action.CREATE:
+        client.create_connector(change.id, body)
+    elif change.action is Action.RECREATE:
+        client.delete_connector(change.id)
+        client.create_connector(change.id, body)
+    else:
+        # PUT replaces config and secrets wholesale and rejects the type (reference 6).
+        client.update_connector(change.id, {k: body[k] for k in ("name", "config", "secrets") if k in body})
+
+
+def _write_rule(client: KibanaClient, change: Change) -> None:
+    body = change.desired
+    assert body is not None
+    if change.action is Action.CREATE:
+        client.create_rule(change.id, body)
+    elif change.action is Action.RECREATE:
+        client.delete_rule(change.id)
+        client.create_rule(change.id, body)
+    elif change.action is Action.UPDATE:
+        client.update_rule(change.id, update_body(body))
+    if change.set_enabled is True:
+        client.enable_rule(change.id)
+    elif change.set_enabled is False:
+        client.disable_rule(change.id)
+
+
+def _import_saved_objects(client: KibanaClient, changes: list[Change], record: Callable[[Outcome], None]) -> None:
+    if not changes:
+        return
+    try:
+        results = client.import_objects([c.desired for c in changes if c.desired is not None], overwrite=True)
+    except KibanaError as exc:
+        for change in changes:
+            record(Outcome(change, False, f"import failed: {exc}"))
+        return
+    by_key = {(c.type, c.id): c for c in changes}
+    seen: set[tuple[str, str]] = set()
+    for result in results:
+        for key, outcome in _import_outcomes(result, by_key):
+            seen.add(key)
+            record(outcome)
+    for key, change in by_key.items():
+        if key not in seen:
+            record(Outcome(change, False, "Kibana's import answer does not mention this object; it may not be written"))
+
+
+def _import_outcomes(result: ImportResult,
+                     by_key: dict[tuple[str, str], Change]) -> list[tuple[tuple[str, str], Outcome]]:
+    blocking = [e for e in result.errors if (e.get("error") or {}).get("type") in _ALL_OR_NOTHING_ERRORS]
+    out = []
+    for error in result.errors:
+        key = (error.get("type", ""), error.get("id", ""))
+        if key in by_key:
+            out.append((key, Outcome(by_key[key], False, describe_import_error(error.get("error") or {}))))
+    for item in result.success_results:
+        key = (item.get("type", ""), item.get("id", ""))
+        change = by_key.get(key)
+        if change is None:
+            continue
+        if blocking:
+            first = blocking[0]
+            out.append((key, Outcome(change, False, "not written: Kibana imports all or nothing and "
+                                                    f"{first.get('type')} {first.get('id')!r} failed in the same "
+                                                    "request")))
+        elif item.get("destinationId") and item["destinationId"] != item.get("id"):
+            out.append((key, Outcome(change, False, f"id already used in another space; Kibana stored a copy "
+                                                    f"under the new id {item['destinationId']!r}",
+                                     id_taken_elsewhere=True)))
+        else:
+            out.append((key, Outcome(change, True, _DONE[change.action])))
+    return out
+
+
+def describe_import_error(error: dict[str, Any]) -> str:
+    kind = error.get("type", "unknown")
+    if kind == "missing_references":
+        refs = ", ".join(f"{r.get('type')} {r.get('id')!r}" for r in error.get("references", []))
+        return f"references objects Kibana does not have: {refs}"
+    if kind == "conflict":
+        return "conflicts with an existing object" + (f" {error['destinationId']!r}" if error.get("destinationId") else "")
+    if kind == "ambiguous_conflict":
+        ids = ", ".join(repr(d.get("id")) for d in error.get("destinations", []))
+        return f"matches several objects copied from the same original ({ids}); delete the extra copies in Kibana"
+    if kind == "unsupported_type":
+        return "Kibana does not support this saved-object type"
+    detail = error.get("message") or kind
+    status = error.get("statusCode")
+    return f"rejected by Kibana ({status}): {detail}" if status else f"rejected by Kibana: {detail}"
+
+
+def _delete_saved_objects(client: KibanaClient, changes: list[Change], record: Callable[[Outcome], None]) -> None:
+    if not changes:
+        return
+    try:
+        statuses = client.bulk_delete([(c.type, c.id) for c in changes])
+    except KibanaError as exc:
+        for change in changes:
+            record(Outcome(change, False, f"delete failed: {exc}"))
+        return
+    by_key = {(s.get("type"), s.get("id")): s for s in statuses}
+    for change in changes:
+        status = by_key.get((change.type, change.id), {})
+        error = status.get("error") or {}
+        if status.get("success") or error.get("statusCode") == 404:  # already gone is what we wanted
+            record(Outcome(change, True, "deleted"))
+        else:
+            record(Outcome(change, False, f"delete failed: {error.get('message', 'no status from Kibana')}"))

@@ -1,0 +1,68 @@
+"""Read what to export from a live Kibana: saved objects through ``_export`` (with the objects they reference,
+``includeReferencesDeep``), rules and connectors through their own APIs (a rule brings its connectors)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kibana_sync.client import KibanaClient
+from kibana_sync.diagnostics import Severity
+from kibana_sync.export import ExportReport, KibanaObject
+from kibana_sync.export_select import Selection, uses
+from kibana_sync.kinds import all_kinds
+
+
+def fetch_live(client: KibanaClient, selection: Selection, report: ExportReport) -> list[KibanaObject]:
+    saved = _saved_objects(client, selection)
+    # Only ask the rules API when rules can be selected at all.
+    rules = [r for r in map(_rule, client.find_rules()) if selection.matches(r)] if _wants(selection, "rule") else []
+    return [*saved, *_connectors(client, selection, rules, report), *rules]
+
+
+def _wants(selection: Selection, type_: str) -> bool:
+    return not selection.types or type_ in selection.types
+
+
+def _saved_object_types(selection: Selection) -> list[str]:
+    known = {k.name: k.saved_object_type for k in all_kinds() if k.saved_object_type}
+    if not selection.types:
+        return sorted(known.values())
+    # Kibana types without a kind yet (map, visualization, ...) are passed on: export reports them as skipped.
+    return sorted({known.get(t, t) for t in selection.types if t not in ("rule", "connector")})
+
+
+def _saved_objects(client: KibanaClient, selection: Selection) -> list[KibanaObject]:
+    types = _saved_object_types(selection)
+    if not types:
+        return []
+    if selection.everything:
+        found = client.export(types=types, include_references_deep=True)
+    else:
+        candidates = [_saved(o) for o in client.export(types=types)]
+        chosen = [(o.type, o.id) for o in candidates if selection.matches(o)]
+        found = client.export(objects=chosen, include_references_deep=True) if chosen else []
+    return [_saved(o) for o in found]
+
+
+def _connectors(client: KibanaClient, selection: Selection, rules: list[KibanaObject],
+                report: ExportReport) -> list[KibanaObject]:
+    needed = {id_ for rule in rules for _, id_ in uses(rule)}
+    chosen = []
+    for body in client.list_connectors():
+        connector = KibanaObject("connectors", "connector", body["id"], body, "Kibana")
+        if body["id"] not in needed and not selection.matches(connector):
+            continue
+        if body.get("is_preconfigured"):
+            # Defined in kibana.yml, not through the API: push could not create it, so rules refer to it as external.
+            report.add(Severity.WARNING, connector.describe(), "preconfigured connector (kibana.yml); not exported")
+            continue
+        chosen.append(connector)
+    return chosen
+
+
+def _saved(obj: dict[str, Any]) -> KibanaObject:
+    return KibanaObject("saved_objects", obj["type"], obj["id"], obj, "Kibana")
+
+
+def _rule(body: dict[str, Any]) -> KibanaObject:
+    return KibanaObject("rules", "rule", body["id"], body, "Kibana")

@@ -1,0 +1,106 @@
+"""Saved searches (``objects/searches/``), Kibana's ``search`` saved object (Discover sessions).
+
+The query, filters and data view live in ``kibanaSavedObjectMeta.searchSourceJSON`` (a JSON string); the data
+views are references, named as Kibana's ``extract_references.ts`` names them (reference.md section 3).
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import TYPE_CHECKING, Any
+
+from kibana_sync.diagnostics import Diagnostic
+from kibana_sync.kinds import _search_filters as filters_
+from kibana_sync.kinds._search_check import check_search
+from kibana_sync.kinds._search_decompile import decompile_search
+from kibana_sync.kinds._search_model import (
+    ATTRIBUTE_DEFAULTS,
+    DEFAULT_QUERY,
+    FLAGS,
+    INDEX_REF_NAME,
+    OPTIONAL,
+    SearchModel,
+)
+from kibana_sync.kinds.base import (
+    Decompiled,
+    Entry,
+    Kind,
+    RefUse,
+    dumps_embedded,
+    loads_embedded,
+    ref_id,
+    reference,
+    saved_object,
+    strip_server_fields,
+)
+
+if TYPE_CHECKING:
+    from kibana_sync.project import Project
+
+
+class SearchKind(Kind):
+    name = "search"
+    folder = "searches"
+    model = SearchModel
+    api = "saved_objects"
+    saved_object_type = "search"
+    order = 30
+
+    def references(self, entry: Entry) -> list[RefUse]:
+        m: SearchModel = entry.model
+        uses = [RefUse("data_view", m.data_view, ("data_view",))] if m.data_view is not None else []
+        for i, f in enumerate(m.filters):
+            if isinstance(f, filters_.FieldFilter):
+                if f.data_view is not None:
+                    uses.append(RefUse("data_view", f.data_view, ("filters", i, "data_view")))
+            elif (index := filters_.inline_index(f)) is not None:
+                uses.append(RefUse("data_view", index, ("filters", i, "meta", "index")))
+        uses.extend(RefUse("tag", t, ("tags", i)) for i, t in enumerate(m.tags))
+        return uses
+
+    def check(self, entry: Entry, project: Project) -> list[Diagnostic]:
+        return check_search(entry, project)
+
+    def compile(self, entry: Entry, project: Any) -> dict[str, Any]:
+        m: SearchModel = entry.model
+        kibana_filters, refs = filters_.extract([filters_.to_kibana(f, m.data_view) for f in m.filters])
+        source: dict[str, Any] = {"query": {"query": m.query, "language": m.language}, "filter": kibana_filters}
+        source.update(copy.deepcopy(m.raw_search_source))
+        if m.data_view is not None:
+            source["indexRefName"] = INDEX_REF_NAME
+            refs.insert(0, reference("index-pattern", ref_id(m.data_view), INDEX_REF_NAME))
+        refs.extend(reference("tag", ref_id(t), f"tag-ref-{ref_id(t)}") for t in m.tags)
+        refs.extend(copy.deepcopy(m.raw_references))
+        attrs: dict[str, Any] = {
+            "columns": list(m.columns),
+            "description": m.description,
+            "grid": copy.deepcopy(m.grid),
+            "kibanaSavedObjectMeta": {"searchSourceJSON": dumps_embedded(source)},
+            "sort": m.sort_pairs(),
+            "title": m.title,
+        }
+        attrs.update({attr: getattr(m, key) for key, attr in FLAGS.items()})
+        attrs.update({attr: getattr(m, key) for key, attr in OPTIONAL.items() if getattr(m, key) is not None})
+        if m.time_range is not None:
+            attrs["timeRange"] = m.time_range.model_dump(by_alias=True)
+        if m.refresh_interval is not None:
+            attrs["refreshInterval"] = m.refresh_interval.model_dump()
+        attrs.update(copy.deepcopy(m.raw_attributes))
+        return saved_object("search", entry.id, attrs, refs)
+
+    def normalise(self, obj: dict[str, Any]) -> dict[str, Any]:
+        # Kibana 8.13+ also sets the author's profile id on save; like `updated_at`, it is not the object's content.
+        out = {k: v for k, v in strip_server_fields(obj).items() if k not in ("created_by", "updated_by")}
+        attrs = {**copy.deepcopy(ATTRIBUTE_DEFAULTS), **out.get("attributes", {})}
+        meta = attrs.get("kibanaSavedObjectMeta")
+        if isinstance(meta, dict) and "searchSourceJSON" in meta:
+            source = loads_embedded(meta["searchSourceJSON"])
+            if isinstance(source, dict):
+                source = {"query": dict(DEFAULT_QUERY), "filter": [], **source}
+            attrs["kibanaSavedObjectMeta"] = {**meta, "searchSourceJSON": source}
+        refs = sorted(out.get("references", []), key=lambda r: (r.get("name", ""), r.get("type", ""), r.get("id", "")))
+        return {**out, "attributes": attrs, "references": refs}
+
+    def decompile(self, obj: dict[str, Any]) -> Decompiled:
+        return decompile_search(obj)
+

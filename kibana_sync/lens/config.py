@@ -1,0 +1,229 @@
+"""What a person writes for a Lens panel: the chart type, its buckets and metrics, and a few display options.
+
+Everything the compact keys cannot say is written verbatim in a ``raw...`` key (``raw`` and ``params`` on one
+column, ``raw_visualization`` / ``raw_layer`` on the chart), so an export never loses information.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BeforeValidator, Field, PrivateAttr, model_validator
+
+from kibana_sync.kinds.base import Model, Ref
+from kibana_sync.lens.formula import parse_formula
+from kibana_sync.lens.metrics import MetricCall, parse_metric
+
+XY_CHARTS = ("line", "area", "area_stacked", "area_percentage_stacked", "bar", "bar_stacked",
+             "bar_percentage_stacked", "bar_horizontal", "bar_horizontal_stacked",
+             "bar_horizontal_percentage_stacked")
+PIE_CHARTS = ("pie", "donut", "treemap", "mosaic", "waffle")
+OTHER_CHARTS = ("metric", "legacy_metric", "table", "heatmap", "gauge", "tagcloud")
+ChartType = Literal[
+    "line", "area", "area_stacked", "area_percentage_stacked", "bar", "bar_stacked", "bar_percentage_stacked",
+    "bar_horizontal", "bar_horizontal_stacked", "bar_horizontal_percentage_stacked",
+    "pie", "donut", "treemap", "mosaic", "waffle",
+    "metric", "legacy_metric", "table", "heatmap", "gauge", "tagcloud",
+]
+DataType = Literal["number", "string", "date", "boolean", "ip", "geo_point", "geo_shape", "murmur3", "histogram"]
+
+
+class Query(Model):
+    """A query in another language than KQL (a plain string means KQL)."""
+
+    query: str
+    language: Literal["kuery", "lucene"] = "kuery"
+
+
+QueryText = str | Query
+
+
+def query_text(query: QueryText) -> tuple[str, str]:
+    return (query, "kuery") if isinstance(query, str) else (query.query, query.language)
+
+
+class Format(Model):
+    """A number format; ``format: bytes`` is short for ``{id: bytes, decimals: 2}`` (Kibana's default)."""
+
+    model_config = {**Model.model_config, "extra": "allow"}  # the params differ per format id
+    id: Literal["number", "percent", "bytes", "bits", "duration", "custom", "string"]
+
+
+def _format_from_string(value: Any) -> Any:
+    return {"id": value, "decimals": 2} if isinstance(value, str) else value
+
+
+FormatSpec = Annotated[Format, BeforeValidator(_format_from_string)]
+
+
+class ColumnOptions(Model):
+    """Keys every column (metric or bucket) accepts."""
+
+    label: str | None = Field(default=None, description="custom label; Kibana's default label if unset")
+    type: DataType | None = Field(default=None, description="the column's data type when it differs from what "
+                                                            "the operation and the data view imply")
+    format: FormatSpec | None = None
+    params: dict[str, Any] = Field(default_factory=dict, description="extra Lens params, kept verbatim")
+    raw: dict[str, Any] = Field(default_factory=dict, description="extra Lens column keys, kept verbatim")
+
+
+class MetricSpec(ColumnOptions):
+    """One metric: a mini-language string (``sum(bytes)``), a ``formula`` or a ``static_value``."""
+
+    metric: str | None = None
+    formula: str | None = None
+    static_value: int | float | str | None = None
+    filter: QueryText | None = Field(default=None, description="KQL that limits the documents of this metric")
+    time_shift: str | None = None
+    time_scale: Literal["s", "m", "h", "d"] | None = None
+    reduced_time_range: str | None = None
+    color: str | None = None
+    axis: Literal["left", "right"] | None = None
+    raw_helper_label: str | None = Field(default=None, description="a formula's helper columns are labelled "
+                                         "'Part of <this>'; default: the formula's label")
+    _call: MetricCall | None = PrivateAttr(default=None)
+
+    @model_validator(mode="after")
+    def _parse(self) -> MetricSpec:
+        given = [k for k in ("metric", "formula", "static_value") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError("a metric needs exactly one of: metric (e.g. 'sum(bytes)'), formula, static_value; "
+                             f"got {', '.join(given) or 'none'}")
+        if self.metric is not None:
+            self._call = parse_metric(self.metric)
+        if self.formula is not None:
+            parse_formula(self.formula)
+        return self
+
+    @property
+    def call(self) -> MetricCall | None:
+        return self._call
+
+
+def _metric_from_string(value: Any) -> Any:
+    return {"metric": value} if isinstance(value, str) else value
+
+
+Metric = Annotated[MetricSpec, BeforeValidator(_metric_from_string)]
+
+
+class FilterSpec(Model):
+    """One bucket of a ``filters`` bucket: its KQL and the label it shows."""
+
+    query: QueryText
+    label: str = ""
+
+
+class RangeSpec(Model):
+    model_config = {**Model.model_config, "extra": "allow"}  # Kibana keeps extra keys (e.g. type) verbatim
+    from_: float | None = Field(default=None, alias="from")
+    to: float | None = None
+    label: str = ""
+
+
+BUCKET_OPERATIONS = ("date_histogram", "terms", "filters", "histogram", "range")
+
+
+class Bucket(ColumnOptions):
+    """One bucket column: exactly one of ``date_histogram``, ``terms``, ``filters``, ``histogram``, ``range``."""
+
+    date_histogram: str | None = None
+    terms: str | list[str] | None = None
+    filters: list[FilterSpec] | None = None
+    histogram: str | None = None
+    range: str | None = None
+    # date_histogram
+    interval: str = "auto"
+    include_empty_rows: bool | None = Field(default=None, description="default: true for date histograms")
+    drop_partials: bool = False
+    # terms
+    size: int = 5
+    order_by: int | Literal["alphabetical", "rare", "significant"] | Metric | None = Field(
+        default=None, description="metric index (default 0), alphabetical, rare, significant, or a metric")
+    order: Literal["asc", "desc"] | None = None
+    other_bucket: bool | None = None
+    missing_bucket: bool = False
+    include: list[str | float] | None = None
+    exclude: list[str | float] | None = None
+    # histogram / range
+    bars: int | float | Literal["auto"] = "auto"
+    ranges: list[RangeSpec] | None = None
+
+    @model_validator(mode="after")
+    def _one_operation(self) -> Bucket:
+        given = [k for k in BUCKET_OPERATIONS if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError("a bucket needs exactly one of: date_histogram: <field>, terms: <field>, "
+                             f"filters: [...], histogram: <field>, range: <field>; got {', '.join(given) or 'none'}")
+        if self.range is not None and not self.ranges:
+            raise ValueError("a range bucket needs ranges: [{from: ..., to: ..., label: ...}]")
+        return self
+
+    @property
+    def operation(self) -> str:
+        return next(k for k in BUCKET_OPERATIONS if getattr(self, k) is not None)
+
+
+def _bucket_from_string(value: Any) -> Any:
+    # `x: "@timestamp"` is the common case: a date histogram on the time field.
+    return {"date_histogram": value} if isinstance(value, str) else value
+
+
+BucketSpec = Annotated[Bucket, BeforeValidator(_bucket_from_string)]
+LegendPosition = Literal["right", "left", "top", "bottom", "hidden"]
+
+
+class LensChart(Model):
+    """The keys a person writes for one Lens chart (the dashboard adds the panel's own keys)."""
+
+    chart: ChartType
+    data_view: Ref | None = Field(default=None, description="default: the dashboard's data view")
+    query: QueryText = ""
+    filters: list[dict[str, Any]] = Field(default_factory=list, description="stored Kibana filters, verbatim")
+    # buckets
+    x: BucketSpec | None = None
+    y: BucketSpec | None = Field(default=None, description="heatmap rows")
+    breakdown: BucketSpec | None = None
+    slices: list[BucketSpec] = Field(default_factory=list, description="pie/donut/treemap groups")
+    tags: BucketSpec | None = Field(default=None, description="tag cloud words")
+    rows: list[BucketSpec] = Field(default_factory=list, description="table rows")
+    split_by: list[BucketSpec] = Field(default_factory=list, description="table columns split by value")
+    # metrics
+    metric: Metric | None = None
+    metrics: list[Metric] = Field(default_factory=list)
+    secondary_metric: Metric | None = None
+    reference_lines: list[Metric] = Field(default_factory=list, description="XY: horizontal lines, e.g. "
+                                          "{static_value: 90, label: Alert, color: '#E7664C'}")
+    raw_reference_layer: dict[str, Any] = Field(default_factory=dict, description="keys of the reference "
+                                                "line layer kept verbatim")
+    min: Metric | None = None
+    max: Metric | None = None
+    goal: Metric | None = None
+    # display
+    legend: LegendPosition | None = None
+    value_labels: bool | None = None
+    x_title: str | None = None
+    y_title: str | None = None
+    nesting: Literal["breakdown_first", "x_first"] = "breakdown_first"
+    raw_visualization: dict[str, Any] = Field(default_factory=dict,
+                                              description="visualization keys kept verbatim")
+    raw_layer: dict[str, Any] = Field(default_factory=dict, description="keys of the visualization's data "
+                                                                       "layer kept verbatim")
+    raw_datasource_layer: dict[str, Any] = Field(default_factory=dict)
+    raw_references: list[dict[str, str]] = Field(default_factory=list,
+                                                 description="references other than the layer's data view")
+    raw_state: dict[str, Any] = Field(default_factory=dict, description="Lens state keys kept verbatim")
+    raw_attributes: dict[str, Any] = Field(default_factory=dict,
+                                           description="Lens attributes kept verbatim (e.g. a stored title)")
+
+    @model_validator(mode="after")
+    def _shape(self) -> LensChart:
+        if self.metric is not None and self.metrics:
+            raise ValueError("write either metric: or metrics: [...], not both")
+        if self.reference_lines and self.chart not in XY_CHARTS:
+            raise ValueError(f"reference_lines need a line, area or bar chart, not {self.chart}")
+        return self
+
+    @property
+    def all_metrics(self) -> list[MetricSpec]:
+        return [self.metric] if self.metric is not None else list(self.metrics)

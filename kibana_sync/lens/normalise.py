@@ -1,0 +1,257 @@
+"""The comparable form of Lens attributes, used by ``diff`` and the round-trip tests on both sides.
+
+Three steps: apply the Lens migrations Kibana 8.11 runs on import (only those whose input shape is recognisable
+from the attributes alone), fill in or drop what Kibana treats as the default, and rename layers and columns to
+canonical ids (``layer1``; ``col1``, ``col2``... in columnOrder order), because ids carry no meaning.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from kibana_sync.lens.compile import LAYER_REFERENCE_PREFIX, column_id
+from kibana_sync.lens.formula import EMPTY_AS_NULL_OPERATIONS, RECORDS_FIELD
+
+CURRENT_DATA_VIEW_REFERENCE = "indexpattern-datasource-current-indexpattern"
+_XY_DEFAULTS: dict[str, Any] = {
+    "valueLabels": "hide", "fittingFunction": "None",
+    "axisTitlesVisibilitySettings": {"x": True, "yLeft": True, "yRight": True},
+    "tickLabelsVisibilitySettings": {"x": True, "yLeft": True, "yRight": True},
+    "labelsOrientation": {"x": 0, "yLeft": 0, "yRight": 0},
+    "gridlinesVisibilitySettings": {"x": True, "yLeft": True, "yRight": True},
+}
+_TERMS_DEFAULTS: dict[str, Any] = {"parentFormat": {"id": "terms"}, "include": [], "exclude": [],
+                                   "includeIsRegex": False, "excludeIsRegex": False, "otherBucket": False,
+                                   "missingBucket": False}
+_LEGACY_METRIC_DEFAULTS = {"textAlign": "center", "titlePosition": "bottom", "size": "xl"}
+
+
+def normalise_lens(attributes: dict[str, Any]) -> dict[str, Any]:
+    try:
+        return _normalised(attributes)
+    except (LookupError, TypeError, AttributeError):  # not the shape Lens writes: compare it as it is
+        return copy.deepcopy(attributes)
+
+
+def _normalised(attributes: dict[str, Any]) -> dict[str, Any]:
+    out = copy.deepcopy(attributes)
+    out.setdefault("title", "")
+    out.setdefault("description", "")
+    out.setdefault("type", "lens")
+    state = out.setdefault("state", {})
+    if not isinstance(state, dict):
+        return out
+    was_indexpattern = _migrate(out, state)
+    _defaults(out, state, was_indexpattern)
+    _canonical_ids(out, state)
+    return out
+
+
+def formbased_layers(state: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return state.get("datasourceStates", {}).get("formBased", {}).get("layers", {})
+
+
+def _migrate(attributes: dict[str, Any], state: dict[str, Any]) -> bool:
+    """Kibana's Lens migrations 8.1-8.6 that apply to what is there; True when the panel predates 8.6."""
+    sources = state.setdefault("datasourceStates", {})
+    old = sources.get("indexpattern", {})
+    was_indexpattern = bool(old.get("layers")) and not sources.get("formBased", {}).get("layers")
+    if was_indexpattern:  # 8.6.0: the datasource was renamed
+        sources["formBased"] = sources.pop("indexpattern")
+    vis_type = attributes.get("visualizationType")
+    visualization = state.get("visualization") or {}
+    if vis_type == "lnsMetric" and "accessor" in visualization:  # 8.5.0: metric ids renamed
+        attributes["visualizationType"] = vis_type = "lnsLegacyMetric"
+        for key, value in _LEGACY_METRIC_DEFAULTS.items():  # 8.3.0 locked the old defaults
+            visualization.setdefault(key, value)
+    elif vis_type == "lnsMetricNew":
+        attributes["visualizationType"] = vis_type = "lnsMetric"
+    if vis_type == "lnsPie":
+        for layer in visualization.get("layers", []):
+            _migrate_pie_layer(layer, visualization.get("shape"))
+    if vis_type == "lnsXY" and visualization.get("valueLabels") not in (None, "hide", "show"):
+        visualization["valueLabels"] = "show"  # 8.3.0
+    for layer in formbased_layers(state).values():
+        for column in layer.get("columns", {}).values():
+            operation = column.get("operationType")
+            params = column.setdefault("params", {})
+            if operation == "count":
+                column["sourceField"] = RECORDS_FIELD  # 8.1.0
+            elif operation == "last_value" and not isinstance(params.get("showArrayValues"), bool):
+                params["showArrayValues"] = True  # 8.2.0
+            elif operation == "date_histogram" and was_indexpattern:
+                params.setdefault("includeEmptyRows", True)  # 8.2.0
+    return was_indexpattern
+
+
+def _migrate_pie_layer(layer: dict[str, Any], shape: str | None) -> None:
+    if "groups" in layer:  # 8.5.0
+        groups = layer.pop("groups")
+        if shape == "mosaic":
+            layer["primaryGroups"], layer["secondaryGroups"] = groups[:1], groups[1:]
+        else:
+            layer["primaryGroups"] = groups
+    if "metric" in layer:  # 8.6.0
+        metric = layer.pop("metric")
+        layer["metrics"] = [metric] if metric is not None else []
+
+
+def _defaults(attributes: dict[str, Any], state: dict[str, Any], was_indexpattern: bool) -> None:
+    """Make "missing" and "the default Kibana assumes" the same, in the direction of the 8.11 editor."""
+    attributes["references"] = sorted(
+        (r for r in attributes.get("references", []) if r.get("name") != CURRENT_DATA_VIEW_REFERENCE),
+        key=lambda r: (r.get("name", ""), r.get("type", ""), r.get("id", "")))
+    state.setdefault("query", {"query": "", "language": "kuery"})
+    state.setdefault("filters", [])
+    for key, empty in (("internalReferences", []), ("adHocDataViews", {})):
+        if state.get(key, empty) == empty:
+            state.pop(key, None)
+    sources = state["datasourceStates"]
+    for name in list(sources):
+        source = sources[name]
+        if name != "formBased" and not source.get("layers"):
+            del sources[name]
+        else:
+            source.pop("currentIndexPatternId", None)
+    for layer in formbased_layers(state).values():
+        _layer_defaults(layer)
+    visualization = state.get("visualization") or {}
+    if attributes.get("visualizationType") == "lnsXY":
+        for key, value in _XY_DEFAULTS.items():
+            visualization.setdefault(key, copy.deepcopy(value))
+        for layer in visualization.get("layers", []):
+            # Leftovers of the 7.x editor that 8.x neither reads nor shows.
+            layer.pop("position", None)
+            layer.pop("showGridlines", None)
+    if attributes.get("visualizationType") == "lnsPie":
+        for layer in visualization.get("layers", []):
+            if not layer.get("secondaryGroups"):
+                layer.pop("secondaryGroups", None)
+
+
+def _layer_defaults(layer: dict[str, Any]) -> None:
+    layer.pop("indexPatternId", None)  # re-injected from the references on load
+    _helpers_after_their_formula(layer)
+    for key, default in (("incompleteColumns", {}), ("sampling", 1), ("ignoreGlobalFilters", False),
+                         ("linkToLayers", [])):
+        if layer.get(key, default) == default:
+            layer.pop(key, None)
+    for column in layer.get("columns", {}).values():
+        if column.get("customLabel") is False:
+            del column["customLabel"]
+        params = column.get("params", {})
+        operation = column.get("operationType")
+        column.setdefault("scale", _default_scale(column))
+        if operation == "terms":
+            for key, value in _TERMS_DEFAULTS.items():
+                params.setdefault(key, copy.deepcopy(value))
+            if params.get("secondaryFields") == []:
+                del params["secondaryFields"]
+            if params.get("accuracyMode") is False:
+                del params["accuracyMode"]
+        elif operation in EMPTY_AS_NULL_OPERATIONS:
+            params.setdefault("emptyAsNull", False)  # what Kibana assumes when the key is missing
+        elif operation == "date_histogram":
+            params.setdefault("includeEmptyRows", False)
+            params.setdefault("dropPartials", False)
+        elif operation == "range":
+            params.setdefault("includeEmptyRows", False)
+        if not params:
+            column.pop("params", None)
+
+
+def _helpers_after_their_formula(layer: dict[str, Any]) -> None:
+    """Kibana versions place a formula's helper columns differently in columnOrder; their place carries no
+    meaning (only buckets nest), so they go right after their formula."""
+    columns = layer.get("columns", {})
+    order = layer.get("columnOrder", [])
+    for formula in [c for c in order if columns.get(c, {}).get("operationType") == "formula"]:
+        helpers = sorted((c for c in order if c != formula and c.startswith(formula + "X")),
+                         key=lambda c: (len(c), c))
+        rest = [c for c in order if c not in helpers]
+        at = rest.index(formula) + 1
+        order = [*rest[:at], *helpers, *rest[at:]]
+    layer["columnOrder"] = order
+
+
+def _default_scale(column: dict[str, Any]) -> str:
+    operation = column.get("operationType")
+    if operation == "date_histogram" or operation == "range" and column.get("params", {}).get("type") != "range":
+        return "interval"
+    return "ordinal" if column.get("isBucketed") else "ratio"
+
+
+def _canonical_ids(attributes: dict[str, Any], state: dict[str, Any]) -> None:
+    layers = formbased_layers(state)
+    if not layers:
+        return
+    visualization = state.get("visualization") or {}
+    layer_order = [layer.get("layerId") for layer in visualization.get("layers", [])]
+    layer_order.append(visualization.get("layerId"))
+    ordered = [id_ for id_ in dict.fromkeys(layer_order) if id_ in layers]
+    ordered += [id_ for id_ in layers if id_ not in ordered]
+    rename: dict[str, str] = {}
+    number = 0
+    for index, layer_id in enumerate(ordered, start=1):
+        rename[layer_id] = f"layer{index}"
+        names, number = _column_names(layers[layer_id], number)
+        for old, new in names.items():
+            if old in rename and rename[old] != new:
+                return  # the same id in two layers: leave ids as they are rather than guess
+            rename[old] = new
+    new_layers = {}
+    for layer_id in ordered:
+        layer = layers[layer_id]
+        layer["columns"] = {rename.get(k, k): _rename_column(c, rename) for k, c in layer["columns"].items()}
+        layer["columnOrder"] = [rename.get(c, c) for c in layer.get("columnOrder", [])]
+        new_layers[rename[layer_id]] = layer
+    state["datasourceStates"]["formBased"]["layers"] = new_layers
+    state["visualization"] = _rename_strings(visualization, rename)
+    for reference in attributes.get("references", []):
+        name = reference.get("name", "")
+        if name.startswith(LAYER_REFERENCE_PREFIX) and name[len(LAYER_REFERENCE_PREFIX):] in rename:
+            reference["name"] = LAYER_REFERENCE_PREFIX + rename[name[len(LAYER_REFERENCE_PREFIX):]]
+    attributes["references"].sort(key=lambda r: (r.get("name", ""), r.get("type", ""), r.get("id", "")))
+
+
+def _column_names(layer: dict[str, Any], number: int) -> tuple[dict[str, str], int]:
+    """col<n> in columnOrder order, numbering on from ``number`` (ids stay unique across layers); a formula's
+    helper columns (``<formula id>X<i>``) keep their suffix. Returns the names and the last number used."""
+    columns = layer.get("columns", {})
+    order = [c for c in layer.get("columnOrder", []) if c in columns]
+    order += sorted(c for c in columns if c not in order)
+    formulas = [c for c in order if columns[c].get("operationType") == "formula"]
+    names: dict[str, str] = {}
+    for old in order:
+        parent = next((f for f in formulas if old != f and old.startswith(f + "X")), None)
+        if parent is None:
+            number += 1
+            names[old] = column_id(number)
+    for old in order:
+        parent = next((f for f in formulas if old != f and old.startswith(f + "X")), None)
+        if parent is not None:
+            names[old] = names[parent] + old[len(parent):]
+    return names, number
+
+
+def _rename_column(column: dict[str, Any], rename: dict[str, str]) -> dict[str, Any]:
+    if "references" in column:
+        column["references"] = [rename.get(r, r) for r in column["references"]]
+    params = column.get("params", {})
+    if "tinymathAst" in params:
+        params["tinymathAst"] = _rename_strings(params["tinymathAst"], rename)
+    order_by = params.get("orderBy")
+    if isinstance(order_by, dict) and "columnId" in order_by:
+        order_by["columnId"] = rename.get(order_by["columnId"], order_by["columnId"])
+    return column
+
+
+def _rename_strings(value: Any, rename: dict[str, str]) -> Any:
+    if isinstance(value, str):
+        return rename.get(value, value)
+    if isinstance(value, list):
+        return [_rename_strings(v, rename) for v in value]
+    if isinstance(value, dict):
+        return {k: _rename_strings(v, rename) for k, v in value.items()}
+    return value

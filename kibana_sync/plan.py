@@ -1,0 +1,228 @@
+"""The plan: what ``push`` would change, computed from the build (desired) and what Kibana has (live).
+
+Pure: no I/O. Both sides go through the same kind's ``normalise`` before they are compared, so an object that
+was just pushed compares equal (no perpetual drift from fields Kibana adds or re-encodes).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from kibana_sync.build import Build
+from kibana_sync.kinds import kind_for_saved_object_type, kind_named
+from kibana_sync.kinds.base import strip_server_fields
+from kibana_sync.kinds.rule import requires_recreate
+from kibana_sync.ownership import MANAGED_TAG_NAME, is_marked_rule
+from kibana_sync.paths import FieldChange, field_changes
+
+
+class Action(StrEnum):
+    CREATE = "create"
+    UPDATE = "update"
+    DELETE = "delete"
+    RECREATE = "recreate"  # a rule's type or consumer, a connector's type: the APIs cannot update those
+    ENABLE = "enable"
+    DISABLE = "disable"
+
+
+SIGNS: dict[Action, str] = {
+    Action.CREATE: "+", Action.UPDATE: "~", Action.DELETE: "-", Action.RECREATE: "-+",
+    Action.ENABLE: "~", Action.DISABLE: "~",
+}
+
+
+@dataclass
+class Change:
+    """One object to write or delete, with what differs in the user's terms."""
+
+    action: Action
+    api: str  # "saved_objects" | "rules" | "connectors"
+    kind: str  # kind name for messages ("dashboard"), or the saved-object type when no kind owns it
+    type: str  # saved-object type, "rule" or "connector"
+    id: str
+    title: str
+    desired: dict[str, Any] | None = None  # what to send (compiled), None for deletes
+    fields: list[FieldChange] = field(default_factory=list)
+    set_enabled: bool | None = None  # rules: enable/disable after an update
+    note: str = ""
+
+    @property
+    def sign(self) -> str:
+        return SIGNS[self.action]
+
+    @property
+    def label(self) -> str:
+        return f'{self.kind.replace("_", " ")} "{self.title}"'
+
+
+@dataclass
+class LiveState:
+    """What Kibana has, as read by ``live.read_live``; keys match the build's."""
+
+    saved_objects: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    marked_saved_objects: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    rules: dict[str, dict[str, Any]] = field(default_factory=dict)
+    connectors: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+@dataclass
+class Plan:
+    changes: list[Change] = field(default_factory=list)
+    unchanged: int = 0
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(self.changes)
+
+    def count(self, *actions: Action) -> int:
+        return sum(c.action in actions for c in self.changes)
+
+    def summary(self) -> dict[str, int]:
+        return {
+            "create": self.count(Action.CREATE),
+            "update": self.count(Action.UPDATE, Action.ENABLE, Action.DISABLE),
+            "recreate": self.count(Action.RECREATE),
+            "delete": self.count(Action.DELETE),
+            "unchanged": self.unchanged,
+        }
+
+
+def compute_plan(build: Build, live: LiveState, *, prune: bool = False, update_secrets: bool = False) -> Plan:
+    plan = Plan()
+    _plan_saved_objects(plan, build, live, prune)
+    _plan_connectors(plan, build, live, update_secrets)
+    _plan_rules(plan, build, live, prune)
+    return plan
+
+
+def managed_tag_id(build: Build) -> str:
+    """The marker tag's id in this build (``--id-suffix`` changes it, like every id)."""
+    return next(o["id"] for o in build.saved_objects
+                if o["type"] == "tag" and o["attributes"].get("name") == MANAGED_TAG_NAME)
+
+
+def carries_marker(obj: dict[str, Any], tag_id: str) -> bool:
+    return any(r.get("type") == "tag" and r.get("id") == tag_id for r in obj.get("references", []))
+
+
+def normalise_saved_object(obj: dict[str, Any]) -> dict[str, Any]:
+    kind = kind_for_saved_object_type(obj["type"])
+    return kind.normalise(obj) if kind else strip_server_fields(obj)
+
+
+def same_saved_object(live: dict[str, Any], desired: dict[str, Any]) -> bool:
+    # Kibana stores what an import sent, so after a push the stored form is usually identical; that exact
+    # comparison is cheap, while normalising (decoding and defaulting every Lens panel) is not.
+    return strip_server_fields(live) == strip_server_fields(desired) or \
+        normalise_saved_object(live) == normalise_saved_object(desired)
+
+
+def _saved_object_title(obj: dict[str, Any]) -> str:
+    """The title Kibana's UI shows: data views show their name (the title is the index pattern), tags theirs."""
+    attrs = obj.get("attributes", {})
+    keys = ("name", "title") if obj["type"] in ("index-pattern", "tag") else ("title", "name")
+    return str(next((attrs[k] for k in keys if attrs.get(k)), obj["id"]))
+
+
+def _plan_saved_objects(plan: Plan, build: Build, live: LiveState, prune: bool) -> None:
+    desired_keys = set()
+    for obj in build.saved_objects:
+        key = (obj["type"], obj["id"])
+        desired_keys.add(key)
+        kind = kind_for_saved_object_type(obj["type"])
+        base = Change(Action.CREATE, "saved_objects", kind.name if kind else obj["type"], obj["type"], obj["id"],
+                      _saved_object_title(obj), desired=obj)
+        current = live.saved_objects.get(key)
+        if current is None:
+            plan.changes.append(base)
+            continue
+        if same_saved_object(current, obj):
+            plan.unchanged += 1
+        else:
+            base.action, base.fields = Action.UPDATE, field_changes(kind, current, obj)
+            plan.changes.append(base)
+    if not prune:
+        return
+    # Deleting in reverse apply order keeps referrers from pointing at already-deleted objects.
+    tag_id = managed_tag_id(build)
+    stale = [obj for key, obj in live.marked_saved_objects.items()
+             if key not in desired_keys and carries_marker(obj, tag_id)]
+    for obj in sorted(stale, key=_delete_order):
+        kind = kind_for_saved_object_type(obj["type"])
+        plan.changes.append(Change(Action.DELETE, "saved_objects", kind.name if kind else obj["type"], obj["type"],
+                                   obj["id"], _saved_object_title(obj)))
+
+
+def _delete_order(obj: dict[str, Any]) -> tuple[int, str]:
+    kind = kind_for_saved_object_type(obj["type"])
+    return (-(kind.order if kind else 50), obj["id"])
+
+
+def _plan_connectors(plan: Plan, build: Build, live: LiveState, update_secrets: bool) -> None:
+    if not build.connectors:
+        return
+    kind = kind_named("connector")
+    for id_, body in build.connectors.items():
+        title = body.get("name", id_)
+        current = live.connectors.get(id_)
+        change = Change(Action.CREATE, "connectors", kind.name, "connector", id_, title, desired=body)
+        if current is None:
+            plan.changes.append(change)
+            continue
+        if current.get("connector_type_id") != body.get("connector_type_id"):
+            change.action, change.note = Action.RECREATE, "connector type changed; the API cannot update it"
+            change.fields = [FieldChange(("connector_type_id",), current.get("connector_type_id"),
+                                         body.get("connector_type_id"))]
+            plan.changes.append(change)
+            continue
+        if kind.normalise({**current, "id": id_}) != kind.normalise({**body, "id": id_}):
+            change.action, change.fields = Action.UPDATE, field_changes(kind, current, {**body, "id": id_})
+            plan.changes.append(change)
+        elif update_secrets and body.get("secrets_from_env"):
+            # Kibana never returns secrets, so only the user can say they changed.
+            change.action, change.note = Action.UPDATE, "secrets rewritten (--update-secrets)"
+            plan.changes.append(change)
+        else:
+            plan.unchanged += 1
+
+
+def _plan_rules(plan: Plan, build: Build, live: LiveState, prune: bool) -> None:
+    if not build.rules and not (prune and live.rules):
+        return
+    kind = kind_named("rule")
+    for id_, body in build.rules.items():
+        title = body.get("name", id_)
+        current = live.rules.get(id_)
+        change = Change(Action.CREATE, "rules", kind.name, "rule", id_, title, desired=body)
+        if current is None:
+            plan.changes.append(change)
+            continue
+        desired = {**body, "id": id_}
+        if requires_recreate(current, body):
+            change.action, change.note = Action.RECREATE, "rule type or consumer changed; the API cannot update it"
+            change.fields = field_changes(kind, current, desired)
+            plan.changes.append(change)
+            continue
+        # enabled is switched with _enable/_disable, never by PUT, so it is compared on its own.
+        want_enabled, have_enabled = body.get("enabled", True), current.get("enabled", True)
+        same_enabled = {**desired, "enabled": have_enabled}
+        needs_put = kind.normalise(same_enabled) != kind.normalise(current)
+        toggle = None if want_enabled == have_enabled else bool(want_enabled)
+        if not needs_put and toggle is None:
+            plan.unchanged += 1
+            continue
+        change.set_enabled = toggle
+        change.fields = field_changes(kind, current, same_enabled) if needs_put else []
+        if toggle is not None:
+            change.fields.append(FieldChange(("enabled",), have_enabled, want_enabled))
+        if needs_put:
+            change.action = Action.UPDATE
+        else:
+            change.action = Action.ENABLE if toggle else Action.DISABLE
+        plan.changes.append(change)
+    if prune:
+        for id_, rule in sorted(live.rules.items()):
+            if id_ not in build.rules and is_marked_rule(rule):
+                plan.changes.append(Change(Action.DELETE, "rules", kind.name, "rule", id_, rule.get("name", id_)))

@@ -1,0 +1,131 @@
+"""A plan as text (terminal), JSON (tools) or Markdown (a pull-request comment).
+
+Every format says the same thing: one ``+``/``~``/``-``/``-+`` line per object (per changed field for
+updates), then a summary line.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import click
+
+from kibana_sync.paths import MISSING, FieldChange
+from kibana_sync.plan import Action, Change, Plan
+
+MAX_FIELDS_PER_OBJECT = 25  # past this a field list stops helping; the rest is counted
+MAX_VALUE_CHARS = 120
+MAX_MARKDOWN_CHARS = 60_000  # GitHub rejects comments over 65,536 characters
+_PLAIN = re.compile(r"^[\w.@*()/:+-]+$")
+_COLOURS = {"+": "green", "~": "yellow", "-": "red", "-+": "magenta"}
+
+
+def format_value(value: Any) -> str:
+    """A value on one line: bare words plain, other strings quoted, structures as compact JSON."""
+    if value is MISSING:
+        return "(absent)"
+    if isinstance(value, str):
+        text = value if _PLAIN.match(value) else json.dumps(value, ensure_ascii=False)
+    else:
+        text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(", ", ": "))
+    return text if len(text) <= MAX_VALUE_CHARS else text[:MAX_VALUE_CHARS - 1] + "…"
+
+
+def field_line(change: Change, field: FieldChange) -> str:
+    where = f"{change.label} › {field.display_path}"
+    if field.what == "added":
+        return f"{where}: added {format_value(field.new)}"
+    if field.what == "removed":
+        return f"{where}: removed (was {format_value(field.old)})"
+    return f"{where}: {format_value(field.old)} → {format_value(field.new)}"
+
+
+def change_lines(change: Change) -> list[tuple[str, str]]:
+    """(sign, text) pairs for one object: one pair per changed field for updates."""
+    if change.action in (Action.CREATE, Action.DELETE) or not change.fields:
+        text = f"{change.label} ({change.id})"
+        if change.note:
+            text += f": {change.note}"
+        return [(change.sign, text)]
+    lines = [(change.sign, field_line(change, f)) for f in change.fields[:MAX_FIELDS_PER_OBJECT]]
+    hidden = len(change.fields) - MAX_FIELDS_PER_OBJECT
+    if hidden > 0:
+        lines.append((change.sign, f"{change.label} › … and {hidden} more field(s)"))
+    if change.note:
+        lines.insert(0, (change.sign, f"{change.label} ({change.id}): {change.note}"))
+    return lines
+
+
+def summary_line(plan: Plan) -> str:
+    s = plan.summary()
+    if not plan.has_changes:
+        return f"In sync: {s['unchanged']} object(s) unchanged."
+    parts = [f"{s['create']} to create", f"{s['update']} to update"]
+    if s["recreate"]:
+        parts.append(f"{s['recreate']} to recreate")
+    parts.append(f"{s['delete']} to delete")
+    return f"Plan: {', '.join(parts)}; {s['unchanged']} unchanged."
+
+
+def render_text(plan: Plan, *, color: bool = False) -> str:
+    out = []
+    for change in plan.changes:
+        for sign, text in change_lines(change):
+            line = f"{sign:<2} {text}"
+            out.append(click.style(line, fg=_COLOURS[sign]) if color else line)
+    out.append(summary_line(plan))
+    return "\n".join(out)
+
+
+def render_json(plan: Plan, *, target: dict[str, Any] | None = None) -> str:
+    doc = {
+        "target": target or {},
+        "in_sync": not plan.has_changes,
+        "summary": plan.summary(),
+        "changes": [_change_json(c) for c in plan.changes],
+    }
+    return json.dumps(doc, indent=2, ensure_ascii=False, default=str)
+
+
+def _change_json(change: Change) -> dict[str, Any]:
+    out: dict[str, Any] = {"action": change.action.value, "sign": change.sign, "kind": change.kind,
+                           "type": change.type, "id": change.id, "title": change.title}
+    if change.note:
+        out["note"] = change.note
+    if change.fields:
+        out["fields"] = [_field_json(change, f) for f in change.fields]
+    return out
+
+
+def _field_json(change: Change, field: FieldChange) -> dict[str, Any]:
+    out: dict[str, Any] = {"path": list(field.path), "change": field.what, "line": field_line(change, field)}
+    if field.old is not MISSING:
+        out["old"] = field.old
+    if field.new is not MISSING:
+        out["new"] = field.new
+    return out
+
+
+def render_markdown(plan: Plan, *, target: str = "") -> str:
+    """For a pull-request comment: a heading, the summary, and the plan in a ``diff`` block GitHub colours."""
+    heading = "### kibana-sync plan" + (f" for {target}" if target else "")
+    if not plan.has_changes:
+        return f"{heading}\n\n✅ {summary_line(plan)}\n"
+    body = [f"{_md_sign(sign)} {text}" for change in plan.changes for sign, text in change_lines(change)]
+    size, kept = 0, 0
+    for line in body:
+        size += len(line) + 1
+        if size > MAX_MARKDOWN_CHARS:
+            break
+        kept += 1
+    fence = "```"
+    more = [f"… {len(body) - kept} more line(s): run `kibana-sync diff` for the whole plan"] if kept < len(body) else []
+    return "\n".join([heading, "", f"**{summary_line(plan)}**", "", f"{fence}diff", *body[:kept], fence, *more,
+                      ""])
+
+
+def _md_sign(sign: str) -> str:
+    # GitHub's diff highlighting knows "+", "-" and "!" (changed); "-+" would read as a deletion.
+    return {"~": "!", "-+": "!"}.get(sign, sign) + (" recreate" if sign == "-+" else "")

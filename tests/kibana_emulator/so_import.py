@@ -1,0 +1,238 @@
+"""`POST /api/saved_objects/_import`: the 8.11 import pipeline of reference 2.3, step by step."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .config import EmulatorConfig
+from .errors import HttpError
+from .migrations import Migrated, MigrationGate
+from .so_types import TYPES
+from .so_validation import attribute_error
+from .store import SavedObjectStore, StoredObject
+
+VALIDATED_REFERENCE_TYPES = ("index-pattern", "search")  # REF_TYPES_TO_VALIDATE
+BLOCKING_ERRORS = frozenset({"conflict", "ambiguous_conflict", "missing_references"})
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    overwrite: bool = False
+    create_new_copies: bool = False
+
+
+@dataclass
+class _Plan:
+    """Import state of one file object: where it goes and how it was decided."""
+
+    obj: dict[str, Any]
+    destination_id: str | None = None
+    overwrite: bool = False
+    origin_id: str | None = None
+    error: dict[str, Any] | None = None
+    replaces: StoredObject | None = field(default=None, repr=False)
+
+    @property
+    def key(self) -> str:
+        return f"{self.obj['type']}:{self.obj['id']}"
+
+    @property
+    def target_id(self) -> str:
+        return self.destination_id or self.obj["id"]
+
+
+def parse_ndjson(content: bytes) -> list[dict[str, Any]]:
+    objects = []
+    for line in content.decode("utf-8", errors="replace").split("\n"):
+        if not line.strip():
+            continue
+        try:
+            value = json.loads(line)
+        except ValueError as err:
+            raise HttpError(400, f"Unexpected token in JSON at position {getattr(err, 'pos', 0)}") from err
+        if not isinstance(value, dict):
+            raise HttpError(400, "Unexpected token in JSON: each line must be an object")
+        if "exportedCount" in value:
+            continue  # the export-details line
+        objects.append(value)
+    return objects
+
+
+def check_file_name(filename: str | None) -> None:
+    extension = os.path.splitext(filename or "")[1]
+    if extension.lower() != ".ndjson":
+        raise HttpError(400, f"Invalid file extension {extension}")
+
+
+class SavedObjectImporter:
+    def __init__(self, store: SavedObjectStore, gate: MigrationGate, config: EmulatorConfig,
+                 now: Callable[[], str], new_id: Callable[[], str]) -> None:
+        self._store, self._gate, self._config = store, gate, config
+        self._now, self._new_id = now, new_id
+
+    def run(self, objects: list[dict[str, Any]], space: str, options: ImportOptions) -> dict[str, Any]:
+        if len(objects) > self._config.max_import_export_size:
+            raise HttpError(400, f"Can't import more than {self._config.max_import_export_size} objects")
+        for obj in objects:
+            if not obj.get("id"):
+                obj["id"] = self._new_id()  # bulkCreate generates ids for objects that have none (inferred)
+        _reject_duplicates(objects)
+        plans = [_Plan(obj) for obj in objects]
+        for plan in plans:
+            if plan.obj.get("type") not in TYPES:
+                plan.error = {"type": "unsupported_type"}
+        self._validate_references(plans, space)
+        if options.create_new_copies:
+            for plan in _ok(plans):
+                plan.destination_id = self._new_id()
+        else:
+            self._check_conflicts(plans, space, options.overwrite)
+        errors = [p for p in plans if p.error]
+        candidates = _ok(plans)
+        if not any(p.error["type"] in BLOCKING_ERRORS for p in errors):
+            candidates = self._write(candidates, space, options)
+        return _response(plans, candidates, options)
+
+    def _validate_references(self, plans: list[_Plan], space: str) -> None:
+        in_file = {p.key for p in plans if not p.error}
+        for plan in _ok(plans):
+            missing: list[dict[str, str]] = []
+            for ref in plan.obj.get("references") or []:
+                ref_type, ref_id = ref.get("type"), ref.get("id")
+                if ref_type not in VALIDATED_REFERENCE_TYPES or f"{ref_type}:{ref_id}" in in_file:
+                    continue
+                entry = {"type": ref_type, "id": ref_id}
+                if self._store.get(ref_type, ref_id, space) is None and entry not in missing:
+                    missing.append(entry)
+            if missing:
+                plan.error = {"type": "missing_references", "references": missing}
+
+    def _check_conflicts(self, plans: list[_Plan], space: str, overwrite: bool) -> None:
+        for plan in _ok(plans):
+            type_, id_ = plan.obj["type"], plan.obj["id"]
+            existing = self._store.find_any_space(type_, id_)
+            if existing is not None and space in existing.namespaces:
+                if overwrite:
+                    plan.overwrite, plan.replaces = True, existing
+                else:
+                    plan.error = {"type": "conflict"}
+                continue
+            if existing is not None:
+                # multi-namespace id taken in another space: Kibana silently regenerates it
+                plan.destination_id = self._new_id()
+            self._check_origin_conflicts(plan, space, overwrite)
+
+    def _check_origin_conflicts(self, plan: _Plan, space: str, overwrite: bool) -> None:
+        origin = plan.obj.get("originId") or plan.obj["id"]
+        matches = [o for o in self._store.in_spaces([space], [plan.obj["type"]])
+                   if o.id == origin or o.origin_id == origin]
+        if len(matches) == 1:
+            target = matches[0]
+            if overwrite:
+                plan.destination_id, plan.overwrite, plan.replaces = target.id, True, target
+            else:
+                plan.error = {"type": "conflict", "destinationId": target.id}
+        elif len(matches) > 1:
+            matches.sort(key=lambda o: o.updated_at, reverse=True)
+            plan.error = {"type": "ambiguous_conflict", "destinations": [
+                {"id": o.id, "title": TYPES[o.type].title(o.attributes), "updatedAt": o.updated_at}
+                for o in matches]}
+
+    def _write(self, plans: list[_Plan], space: str, options: ImportOptions) -> list[_Plan]:
+        """bulkCreate: returns the plans that were written; schema failures become `unknown` errors."""
+        new_ids = {p.key: p.destination_id for p in plans if p.destination_id}
+        # every document is migrated before any is written, so a 422/500 leaves the store untouched
+        migrated = [self._gate.migrate(p.obj, missing_version="") for p in plans]
+        now = self._now()
+        written = []
+        for plan, result in zip(plans, migrated, strict=True):
+            message = attribute_error(plan.obj["type"], result.attributes)
+            if message:
+                plan.error = {"type": "unknown", "message": message, "statusCode": 400}
+                continue
+            self._store.save(self._stored(plan, result, space, options, new_ids, now))
+            written.append(plan)
+        return written
+
+    @staticmethod
+    def _stored(plan: _Plan, migrated: Migrated, space: str, options: ImportOptions,
+                new_ids: dict[str, str], now: str) -> StoredObject:
+        obj = plan.obj
+        references = [
+            {**ref, "id": new_ids.get(f"{ref.get('type')}:{ref.get('id')}", ref.get("id"))}
+            for ref in obj.get("references") or []]
+        if options.create_new_copies:
+            origin_id = None
+        elif plan.destination_id:
+            origin_id = obj.get("originId") or obj["id"]
+        else:
+            origin_id = obj.get("originId")
+        namespaces = list(plan.replaces.namespaces) if plan.replaces else [space]
+        return StoredObject(
+            type=obj["type"], id=plan.target_id, attributes=migrated.attributes, references=references,
+            namespaces=namespaces, core_migration_version=migrated.core_migration_version,
+            type_migration_version=migrated.type_migration_version, created_at=now, updated_at=now,
+            managed=bool(obj.get("managed", False)), origin_id=origin_id)
+
+
+def _ok(plans: list[_Plan]) -> list[_Plan]:
+    return [p for p in plans if not p.error]
+
+
+def _reject_duplicates(objects: list[dict[str, Any]]) -> None:
+    seen: set[str] = set()
+    duplicates: list[str] = []
+    for obj in objects:
+        key = f"{obj.get('type')}:{obj.get('id')}"
+        if key in seen and key not in duplicates:
+            duplicates.append(key)
+        seen.add(key)
+    if duplicates:
+        raise HttpError(400, f"Non-unique import objects detected: [{','.join(duplicates)}]")
+
+
+def _meta(obj: dict[str, Any], *, title: str | None) -> dict[str, Any]:
+    meta: dict[str, Any] = {}
+    if title is not None:
+        meta["title"] = title
+    so_type = TYPES.get(obj.get("type", ""))
+    if so_type is not None:
+        meta["icon"] = so_type.icon
+    return meta
+
+
+def _response(plans: list[_Plan], candidates: list[_Plan], options: ImportOptions) -> dict[str, Any]:
+    success_results = []
+    for plan in candidates:
+        obj = plan.obj
+        item: dict[str, Any] = {"type": obj["type"], "id": obj["id"],
+                                "meta": _meta(obj, title=TYPES[obj["type"]].title(obj.get("attributes") or {}))}
+        if plan.overwrite:
+            item["overwrite"] = True
+        if plan.destination_id:
+            item["destinationId"] = plan.destination_id
+            if not obj.get("originId") and not options.create_new_copies:
+                item["createNewCopy"] = True
+        item["managed"] = bool(obj.get("managed", False))
+        success_results.append(item)
+    errors = []
+    for plan in plans:
+        if not plan.error:
+            continue
+        obj = plan.obj
+        item = {"id": obj.get("id"), "type": obj.get("type"),
+                "meta": _meta(obj, title=(obj.get("attributes") or {}).get("title")), "error": plan.error}
+        if plan.overwrite:
+            item["overwrite"] = True
+        errors.append(item)
+    body: dict[str, Any] = {"success": not errors, "successCount": len(success_results)}
+    if success_results:
+        body["successResults"] = success_results
+    if errors:
+        body["errors"] = errors
+    body["warnings"] = []
+    return body

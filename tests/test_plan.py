@@ -1,0 +1,196 @@
+"""The plan: desired (build) vs live (what Kibana returns), normalised on both sides; pure and fast."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kibana_sync.build import Build, compile_project
+from kibana_sync.ownership import MANAGED_TAG_REF
+from kibana_sync.plan import Action, LiveState, compute_plan
+from kibana_sync.project import load_project
+from kibana_sync.render import render_text
+from kibana_sync.space_ids import with_id_suffix
+
+
+def make_tree(root: Path) -> Path:
+    (root / "data_views").mkdir(parents=True)
+    (root / "data_views" / "logs.yaml").write_text(
+        "id: genesis-logs\nindex_pattern: genesis-*\nname: GENESIS logs\ntime_field: '@timestamp'\n"
+        "custom_labels: {level: Level}\n")
+    (root / "connectors").mkdir()
+    (root / "connectors" / "hook.yaml").write_text(
+        "id: ops-webhook\nname: Ops webhook\ntype: .webhook\nconfig: {url: 'https://hooks.example.com/x', "
+        "auth_type: basic}\nsecrets: {user: {env: HOOK_USER}, password: {env: HOOK_PASSWORD}}\n")
+    (root / "alerts").mkdir()
+    (root / "alerts" / "tilt.yaml").write_text(
+        "id: tilt-high\nname: Tilt too high\nquery: {kql: 'tilt_score >= 90', data_view: genesis-logs}\n"
+        "window: 5m\nactions: [{connector: ops-webhook, params: {body: tilt}}]\n")
+    return root
+
+
+@pytest.fixture
+def build(tmp_path: Path) -> Build:
+    project = load_project(make_tree(tmp_path / "objects"))
+    assert project.ok, [str(d) for d in project.diagnostics.items]
+    return compile_project(project)
+
+
+def as_kibana_returns(obj: dict[str, Any]) -> dict[str, Any]:
+    """A saved object the way _bulk_get answers: server fields added, export-only fields as Kibana sets them."""
+    return {**json.loads(json.dumps(obj)), "namespaces": ["default"], "version": "WzEsMV0=",
+            "updated_at": "2026-01-01T00:00:00.000Z", "created_at": "2026-01-01T00:00:00.000Z",
+            "migrationVersion": {obj["type"]: obj["typeMigrationVersion"]}}
+
+
+def connector_as_kibana_returns(id_: str, body: dict[str, Any]) -> dict[str, Any]:
+    config = {"headers": None, **body["config"]}  # Kibana fills defaults; secrets are never returned
+    return {"id": id_, "name": body["name"], "connector_type_id": body["connector_type_id"], "config": config,
+            "is_preconfigured": False, "is_deprecated": False, "is_missing_secrets": False}
+
+
+def rule_as_kibana_returns(id_: str, body: dict[str, Any]) -> dict[str, Any]:
+    actions = [{**a, "uuid": f"u{i}", "connector_type_id": ".webhook"} for i, a in enumerate(body["actions"])]
+    return {**json.loads(json.dumps(body)), "id": id_, "actions": actions, "scheduled_task_id": id_,
+            "created_by": "elastic", "updated_at": "2026-01-01T00:00:00.000Z", "api_key_owner": "elastic",
+            "mute_all": False, "muted_alert_ids": [], "execution_status": {"status": "ok"}, "revision": 3,
+            "running": False}
+
+
+def in_sync_live(build: Build) -> LiveState:
+    return LiveState(
+        saved_objects={(o["type"], o["id"]): as_kibana_returns(o) for o in build.saved_objects},
+        connectors={i: connector_as_kibana_returns(i, b) for i, b in build.connectors.items()},
+        rules={i: rule_as_kibana_returns(i, b) for i, b in build.rules.items()})
+
+
+def data_view(build: Build) -> dict[str, Any]:
+    return next(o for o in build.saved_objects if o["type"] == "index-pattern")
+
+
+def test_empty_kibana_gets_one_create_per_object(build):
+    plan = compute_plan(build, LiveState())
+    assert [(c.action, c.type, c.id) for c in plan.changes] == [
+        (Action.CREATE, "tag", "kibana-sync-managed"), (Action.CREATE, "index-pattern", "genesis-logs"),
+        (Action.CREATE, "connector", "ops-webhook"), (Action.CREATE, "rule", "tilt-high")]
+    assert plan.summary()["create"] == 4 and plan.has_changes
+
+
+def test_what_was_just_pushed_compares_equal(build):
+    """Server-managed fields (version, namespaces, timestamps, migrationVersion) never show as drift."""
+    plan = compute_plan(build, in_sync_live(build))
+    assert plan.changes == [] and plan.unchanged == 4
+
+
+def test_embedded_json_is_compared_decoded_and_kibana_defaults_are_filled(build):
+    live = in_sync_live(build)
+    stored = live.saved_objects[("index-pattern", "genesis-logs")]
+    stored["attributes"]["fieldAttrs"] = json.dumps(json.loads(stored["attributes"]["fieldAttrs"]), indent=2)
+    del stored["attributes"]["typeMeta"]  # an absent embedded attribute is Kibana's empty default
+    assert compute_plan(build, live).changes == []
+
+
+def test_a_change_made_in_kibana_is_an_update_named_in_yaml_terms(build):
+    live = in_sync_live(build)
+    live.saved_objects[("index-pattern", "genesis-logs")]["attributes"]["timeFieldName"] = "timestamp"
+    (change,) = compute_plan(build, live).changes
+    assert (change.action, change.sign, change.id) == (Action.UPDATE, "~", "genesis-logs")
+    assert [(f.path, f.old, f.new) for f in change.fields] == [(("time_field",), "timestamp", "@timestamp")]
+    assert render_text(compute_plan(build, live)).splitlines()[0] == \
+        '~  data view "GENESIS logs" › time_field: timestamp → @timestamp'
+
+
+def test_prune_deletes_only_marked_objects_the_repo_no_longer_has(build):
+    live = in_sync_live(build)
+    stale = as_kibana_returns({**data_view(build), "id": "old-logs"})
+    by_hand = as_kibana_returns({**data_view(build), "id": "hand-made",
+                                 "references": [r for r in data_view(build)["references"] if r != MANAGED_TAG_REF]})
+    live.marked_saved_objects = {("index-pattern", "old-logs"): stale, ("index-pattern", "hand-made"): by_hand}
+    assert compute_plan(build, live).changes == []
+    (change,) = compute_plan(build, live, prune=True).changes
+    assert (change.action, change.sign, change.id) == (Action.DELETE, "-", "old-logs")
+
+
+def test_connector_secrets_are_rewritten_only_when_asked(build):
+    live = in_sync_live(build)
+    assert compute_plan(build, live).changes == []
+    (change,) = compute_plan(build, live, update_secrets=True).changes
+    assert (change.action, change.id) == (Action.UPDATE, "ops-webhook")
+    assert "secrets" in change.note
+
+
+def test_connector_config_change_is_an_update_with_its_field(build):
+    live = in_sync_live(build)
+    live.connectors["ops-webhook"]["config"]["url"] = "https://old.example.com/x"
+    (change,) = compute_plan(build, live).changes
+    assert change.action is Action.UPDATE
+    assert [(f.path, f.old, f.new) for f in change.fields] == [
+        (("config", "url"), "https://old.example.com/x", "https://hooks.example.com/x")]
+
+
+def test_connector_type_change_recreates(build):
+    live = in_sync_live(build)
+    live.connectors["ops-webhook"]["connector_type_id"] = ".slack"
+    (change,) = compute_plan(build, live).changes
+    assert (change.action, change.sign) == (Action.RECREATE, "-+")
+
+
+def test_id_suffix_renames_managed_ids_and_their_references_but_not_external_ones(build):
+    external = {"type": "index-pattern", "id": "fleet-logs", "name": "x"}
+    dv = data_view(build)
+    build.saved_objects.append({**dv, "type": "search", "id": "s1", "references": [
+        {"type": "index-pattern", "id": "genesis-logs", "name": "kibanaSavedObjectMeta.searchSourceJSON.index"},
+        external, MANAGED_TAG_REF]})
+    suffixed = with_id_suffix(build, "-staging")
+    assert {o["id"] for o in suffixed.saved_objects} == {
+        "kibana-sync-managed-staging", "genesis-logs-staging", "s1-staging"}
+    search = suffixed.saved_objects[-1]
+    assert [r["id"] for r in search["references"]] == [
+        "genesis-logs-staging", "fleet-logs", "kibana-sync-managed-staging"]
+    assert list(suffixed.connectors) == ["ops-webhook-staging"]
+    rule = suffixed.rules["tilt-high-staging"]
+    assert rule["params"]["searchConfiguration"]["index"] == "genesis-logs-staging"
+    assert [a["id"] for a in rule["actions"]] == ["ops-webhook-staging"]
+    # the marker moves with the suffix, so prune still recognises this space's objects
+    live = LiveState(marked_saved_objects={("search", "gone-staging"): {
+        **search, "id": "gone-staging"}})
+    deletes = [c.id for c in compute_plan(suffixed, live, prune=True).changes if c.action is Action.DELETE]
+    assert deletes == ["gone-staging"]
+
+
+def test_rule_edited_in_kibana_is_an_update(build):
+    live = in_sync_live(build)
+    live.rules["tilt-high"]["schedule"] = {"interval": "5m"}
+    (change,) = compute_plan(build, live).changes
+    assert (change.action, change.set_enabled) == (Action.UPDATE, None)
+    assert [(f.path, f.old, f.new) for f in change.fields] == [(("schedule",), "5m", "1m")]
+
+
+def test_rule_disabled_in_kibana_is_enabled_again_without_an_update(build):
+    live = in_sync_live(build)
+    live.rules["tilt-high"]["enabled"] = False
+    (change,) = compute_plan(build, live).changes
+    assert (change.action, change.set_enabled) == (Action.ENABLE, True)
+    assert render_text(compute_plan(build, live)).splitlines()[0] == \
+        '~  rule "Tilt too high" › enabled: false → true'
+
+
+def test_rule_type_or_consumer_change_recreates(build):
+    live = in_sync_live(build)
+    live.rules["tilt-high"]["consumer"] = "stackAlerts"
+    (change,) = compute_plan(build, live).changes
+    assert (change.action, change.sign) == (Action.RECREATE, "-+")
+    assert "consumer" in change.note
+
+
+def test_prune_deletes_marked_rules_only(build):
+    live = in_sync_live(build)
+    marked = rule_as_kibana_returns("gone", build.rules["tilt-high"])
+    by_hand = {**rule_as_kibana_returns("by-hand", build.rules["tilt-high"]), "tags": ["team"]}
+    live.rules.update({"gone": marked, "by-hand": by_hand})
+    assert compute_plan(build, live).changes == []
+    (change,) = compute_plan(build, live, prune=True).changes
+    assert (change.action, change.id) == (Action.DELETE, "gone")

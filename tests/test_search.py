@@ -1,0 +1,335 @@
+"""Saved searches: YAML -> Kibana 8.11 ``search`` objects and back, validate's checks, and the GENESIS searches."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kibana_sync import kql
+from kibana_sync.cli import main
+from kibana_sync.kinds import kind_named
+from kibana_sync.kinds.base import Entry
+from kibana_sync.project import Project, load_project
+from kibana_sync.yamlsource import SourceFile
+
+SEARCH = kind_named("search")
+DATA_VIEW = """\
+id: logs
+index_pattern: logs-*
+time_field: "@timestamp"
+fields:
+  level: keyword
+  message: text
+  tilt_score: float
+"""
+
+
+def write(root: Path, rel: str, text: str) -> Path:
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return path
+
+
+def project_with(tmp_path: Path, search_yaml: str) -> Project:
+    write(tmp_path, "data_views/logs.yaml", DATA_VIEW)
+    write(tmp_path, "searches/s.yaml", search_yaml)
+    return load_project(tmp_path)
+
+
+def compiled(tmp_path: Path, search_yaml: str) -> dict:
+    project = project_with(tmp_path, search_yaml)
+    assert project.ok, [str(d) for d in project.diagnostics.items]
+    return SEARCH.compile(project.get("s"), project)
+
+
+def search_source(obj: dict) -> dict:
+    return json.loads(obj["attributes"]["kibanaSavedObjectMeta"]["searchSourceJSON"])
+
+
+def entry_for(data: dict) -> Entry:
+    return Entry(SEARCH, data["id"], SEARCH.model.model_validate(data), SourceFile("<decompiled>", data))
+
+
+# --- compile -------------------------------------------------------------------------------------------------
+
+def test_compiles_to_kibanas_search_object(tmp_path):
+    obj = compiled(tmp_path, "title: Errors\ndata_view: logs\nquery: level:ERROR\ncolumns: [message]\n"
+                             'sort:\n  - "@timestamp": desc\n')
+    assert (obj["type"], obj["id"], obj["typeMigrationVersion"], obj["coreMigrationVersion"]) == (
+        "search", "s", "8.0.0", "8.8.0")
+    assert obj["references"] == [
+        {"id": "logs", "name": "kibanaSavedObjectMeta.searchSourceJSON.index", "type": "index-pattern"}]
+    assert search_source(obj) == {"query": {"query": "level:ERROR", "language": "kuery"}, "filter": [],
+                                  "indexRefName": "kibanaSavedObjectMeta.searchSourceJSON.index"}
+    attrs = obj["attributes"]
+    assert (attrs["title"], attrs["description"], attrs["columns"], attrs["sort"]) == (
+        "Errors", "", ["message"], [["@timestamp", "desc"]])
+
+
+def test_attribute_keys_match_a_real_kibana_8_export(tmp_path, corpus_dir):
+    # pfelk's search saved by Kibana 8.8 (typeMigrationVersion 8.0.0), the newest UI-saved shape in the corpus.
+    real = json.loads((corpus_dir / "kibana-objects/pfelk/pfelk/search/19fbb3a0-642b-11ec-8e46-7751ae25367b.json")
+                      .read_text())
+    ours = compiled(tmp_path, "title: T\ndata_view: logs\n")
+    real_keys = set(real["attributes"]) | {"isTextBasedQuery", "timeRestore"}  # written by 8.9+ (other exports)
+    assert set(ours["attributes"]) == real_keys
+    assert set(search_source(ours)) == set(json.loads(real["attributes"]["kibanaSavedObjectMeta"]["searchSourceJSON"]))
+    assert {k for k in ours if k != "attributes"} <= set(real)
+
+
+def test_kibana_sort_form_and_friendly_form_compile_the_same(tmp_path):
+    friendly = compiled(tmp_path, 'title: T\nsort:\n  - tilt_score: desc\n  - "@timestamp": asc\n')
+    kibana = compiled(tmp_path, 'title: T\nsort: [[tilt_score, desc], ["@timestamp", asc]]\n')
+    assert friendly["attributes"]["sort"] == kibana["attributes"]["sort"] == [["tilt_score", "desc"],
+                                                                                ["@timestamp", "asc"]]
+
+
+def test_compact_filter_becomes_a_phrase_filter_with_its_own_reference(tmp_path):
+    obj = compiled(tmp_path, "title: T\ndata_view: logs\nfilters:\n  - {field: level, value: ERROR, negate: true}\n")
+    (kibana_filter,) = search_source(obj)["filter"]
+    name = "kibanaSavedObjectMeta.searchSourceJSON.filter[0].meta.index"
+    assert kibana_filter == {
+        "meta": {"alias": None, "negate": True, "disabled": False, "key": "level", "params": {"query": "ERROR"},
+                 "type": "phrase", "indexRefName": name},
+        "query": {"match_phrase": {"level": "ERROR"}},
+        "$state": {"store": "appState"},
+    }
+    assert {"id": "logs", "name": name, "type": "index-pattern"} in obj["references"]
+
+
+def test_compact_is_one_of_and_exists_filters(tmp_path):
+    obj = compiled(tmp_path, "title: T\ndata_view: logs\nfilters:\n  - {field: level, values: [ERROR, WARNING]}\n"
+                             "  - {field: tilt_score, exists: true, disabled: true}\n")
+    one_of, exists = search_source(obj)["filter"]
+    assert one_of["meta"]["type"] == "phrases" and one_of["meta"]["params"] == ["ERROR", "WARNING"]
+    assert one_of["query"] == {"bool": {"minimum_should_match": 1, "should": [
+        {"match_phrase": {"level": "ERROR"}}, {"match_phrase": {"level": "WARNING"}}]}}
+    assert exists["meta"]["type"] == "exists" and exists["meta"]["disabled"] is True
+    assert exists["query"] == {"exists": {"field": "tilt_score"}}
+    assert SEARCH.decompile(obj).data["filters"] == [{"field": "level", "values": ["ERROR", "WARNING"]},
+                                                     {"field": "tilt_score", "exists": True, "disabled": True}]
+
+
+@pytest.mark.parametrize("condition", ["value: x, values: [y]", "exists: false", "negate: true"])
+def test_a_compact_filter_needs_exactly_one_condition(tmp_path, condition):
+    project = project_with(tmp_path, f"title: T\ndata_view: logs\nfilters:\n  - {{field: level, {condition}}}\n")
+    (diag,) = project.diagnostics.errors
+    assert diag.field.startswith("filters[0]") and "exactly one of" in diag.message
+
+
+def test_kibana_filter_objects_are_kept_and_their_data_view_extracted(tmp_path):
+    obj = compiled(tmp_path, "title: T\ndata_view: logs\nfilters:\n"
+                             "  - meta: {type: exists, key: tilt_score, index: logs, negate: false}\n"
+                             "    query: {exists: {field: tilt_score}}\n")
+    (kibana_filter,) = search_source(obj)["filter"]
+    assert kibana_filter["query"] == {"exists": {"field": "tilt_score"}}
+    assert "index" not in kibana_filter["meta"]
+    assert kibana_filter["meta"]["indexRefName"] == "kibanaSavedObjectMeta.searchSourceJSON.filter[0].meta.index"
+
+
+def test_external_data_views_compile_to_their_ids(tmp_path):
+    obj = compiled(tmp_path, "title: T\ndata_view: {external: logs-*}\nfilters:\n  - {field: level, value: x}\n"
+                             "  - meta: {index: {external: metrics-*}, type: exists, key: a}\n"
+                             "    query: {exists: {field: a}}\n")
+    assert [(r["id"], r["name"]) for r in obj["references"]] == [
+        ("logs-*", "kibanaSavedObjectMeta.searchSourceJSON.index"),
+        ("logs-*", "kibanaSavedObjectMeta.searchSourceJSON.filter[0].meta.index"),
+        ("metrics-*", "kibanaSavedObjectMeta.searchSourceJSON.filter[1].meta.index")]
+    assert all("index" not in f["meta"] for f in search_source(obj)["filter"])
+
+
+def test_tags_and_optional_attributes(tmp_path):
+    write(tmp_path, "tags/ops.yaml", "name: ops\n")
+    obj = compiled(tmp_path, "title: T\ntags: [ops]\ntime_restore: true\ntime_range: {from: now-24h, to: now}\n"
+                             "refresh_interval: {pause: false, value: 60000}\nrows_per_page: 50\n"
+                             "view_mode: documents\nbreakdown_field: level\nraw_attributes: {hits: 0}\n")
+    attrs = obj["attributes"]
+    assert {"id": "ops", "name": "tag-ref-ops", "type": "tag"} in obj["references"]
+    assert attrs["timeRestore"] is True and attrs["timeRange"] == {"from": "now-24h", "to": "now"}
+    assert attrs["refreshInterval"] == {"pause": False, "value": 60000}
+    assert (attrs["rowsPerPage"], attrs["viewMode"], attrs["breakdownField"], attrs["hits"]) == (
+        50, "documents", "level", 0)
+
+
+# --- check ---------------------------------------------------------------------------------------------------
+
+def test_lucene_range_written_as_kql_is_an_error_with_the_fix(tmp_path):
+    project = project_with(tmp_path, "title: Tilt\ndata_view: logs\nquery: tilt_score:>70\n")
+    (diag,) = project.diagnostics.errors
+    assert (diag.file, diag.line, diag.field) == (str(tmp_path / "searches/s.yaml"), 3, "query")
+    assert 'Expected "(", "{", value, whitespace but ">" found' in diag.message
+    assert "write `tilt_score > 70` (KQL range) or set `language: lucene`" in diag.message
+
+
+def test_lucene_language_queries_are_not_parsed_as_kql(tmp_path):
+    project = project_with(tmp_path, "title: Tilt\ndata_view: logs\nquery: tilt_score:>70\nlanguage: lucene\n")
+    assert project.ok and not project.diagnostics.warnings
+
+
+def test_kql_that_reads_lucene_differently_is_a_warning(tmp_path):
+    project = project_with(tmp_path, "title: T\ndata_view: logs\nquery: 'tilt_score:[70 TO 100]'\n")
+    (diag,) = project.diagnostics.items
+    assert not diag.is_error and "tilt_score >= 70 and tilt_score <= 100" in diag.message
+
+
+def test_unknown_fields_in_query_columns_sort_and_filters_are_warnings(tmp_path):
+    project = project_with(tmp_path, "title: T\ndata_view: logs\nquery: levle:ERROR and tilt_score > 1\n"
+                                     "columns: [message, mesage, _source]\nsort:\n  - '@timestamp': desc\n"
+                                     "  - tilt: desc\nfilters:\n  - {field: lvl, value: x}\n")
+    assert project.ok
+    flagged = {(d.field, d.message.split("'")[1]) for d in project.diagnostics.warnings}
+    assert flagged == {("query", "levle"), ("columns[1]", "mesage"), ("sort[1]", "tilt"),
+                       ("filters[0].field", "lvl")}
+
+
+def test_no_field_warnings_against_an_external_data_view(tmp_path):
+    project = project_with(tmp_path, "title: T\ndata_view: {external: logs-*}\nquery: anything:goes\n")
+    assert project.ok
+    assert [d.field for d in project.diagnostics.warnings] == ["data_view"]  # "must already exist in Kibana"
+
+
+def test_references_must_resolve(tmp_path):
+    project = project_with(tmp_path, "title: T\ndata_view: nope\ntags: [missing]\n")
+    assert sorted(d.field for d in project.diagnostics.errors) == ["data_view", "tags[0]"]
+
+
+def test_a_typo_in_a_compact_filter_is_an_error_not_a_kibana_filter(tmp_path):
+    project = project_with(tmp_path, "title: T\ndata_view: logs\nfilters:\n  - {feild: level, value: x}\n")
+    assert any("feild" in d.message for d in project.diagnostics.errors)
+
+
+def test_compact_filter_needs_a_data_view(tmp_path):
+    project = project_with(tmp_path, "title: T\nfilters:\n  - {field: level, value: x}\n")
+    (diag,) = project.diagnostics.errors
+    assert diag.field == "filters[0]" and "data_view" in diag.message
+
+
+def test_time_restore_needs_a_time_range(tmp_path):
+    project = project_with(tmp_path, "title: T\ntime_restore: true\n")
+    (diag,) = project.diagnostics.errors
+    assert diag.field == "time_restore"
+
+
+# --- decompile / normalise -----------------------------------------------------------------------------------
+
+def test_decompile_gives_back_the_yaml(tmp_path):
+    yaml = ("title: T\ndata_view: logs\nquery: level:ERROR\nfilters:\n  - {field: level, value: ERROR}\n"
+            "columns: [message]\nsort:\n  - '@timestamp': desc\nhide_chart: true\n")
+    decompiled = SEARCH.decompile(compiled(tmp_path, yaml))
+    assert decompiled.data == {"id": "s", "title": "T", "data_view": "logs", "query": "level:ERROR",
+                               "filters": [{"field": "level", "value": "ERROR"}], "columns": ["message"],
+                               "sort": [{"@timestamp": "desc"}], "hide_chart": True}
+    assert (decompiled.compact_parts, decompiled.raw_parts) == (1, 0)
+
+
+def test_decompile_keeps_what_the_yaml_cannot_say_and_warns_about_broken_kql():
+    obj = {"type": "search", "id": "old", "references": [{"id": "logs-*", "name": "ref_0", "type": "index-pattern"}],
+           "attributes": {"title": "Old", "hits": 0, "sort": ["@timestamp", "desc"],
+                          "kibanaSavedObjectMeta": {"searchSourceJSON": json.dumps(
+                              {"index": "logs-*", "highlightAll": True,
+                               "query": {"query": "tilt_score:>70", "language": "kuery"}})}}}
+    result = SEARCH.decompile(obj)
+    assert result.data["raw_attributes"] == {"hits": 0, "sort": ["@timestamp", "desc"]}
+    assert result.data["raw_search_source"] == {"index": "logs-*", "highlightAll": True}
+    assert result.data["raw_references"] == obj["references"]
+    assert result.raw_parts == 5
+    assert len(result.warnings) == 1 and "not valid KQL" in result.warnings[0]
+    again = SEARCH.compile(entry_for(result.data), None)
+    assert SEARCH.normalise(again) == SEARCH.normalise(obj)
+
+
+def test_normalise_fills_kibanas_defaults_and_decodes_search_source():
+    sparse = {"type": "search", "id": "x", "references": [], "version": "WzEsMV0=",
+              "attributes": {"title": "T", "kibanaSavedObjectMeta": {"searchSourceJSON": "{}"}}}
+    full = {"type": "search", "id": "x", "references": [], "attributes": {
+        "title": "T", "description": "", "columns": [], "sort": [], "grid": {}, "hideChart": False,
+        "isTextBasedQuery": False, "timeRestore": False,
+        "kibanaSavedObjectMeta": {"searchSourceJSON": {"query": {"query": "", "language": "kuery"}, "filter": []}}}}
+    assert SEARCH.normalise(sparse) == SEARCH.normalise(full)
+
+
+def _corpus_searches(corpus_dir: Path, major: str) -> list[Path]:
+    with (corpus_dir / "MANIFEST.tsv").open() as f:
+        return [corpus_dir / r["local_path"] for r in csv.DictReader(f, delimiter="\t")
+                if r["type"] == "search" and r["version_bucket"].startswith(major)]
+
+
+def test_round_trip_law_on_every_corpus_8x_saved_search(corpus_dir):
+    paths = _corpus_searches(corpus_dir, "8")
+    assert len(paths) >= 90
+    broken = []
+    for path in paths:
+        original = json.loads(path.read_text())
+        data = SEARCH.decompile(original).data
+        again = SEARCH.compile(entry_for(data), None)
+        if SEARCH.normalise(again) != SEARCH.normalise(original):
+            broken.append(path.name)
+    assert broken == []
+
+
+def test_corpus_filters_mostly_decompile_to_the_compact_form(corpus_dir):
+    compact = raw_filters = 0
+    for path in _corpus_searches(corpus_dir, "8"):
+        for f in SEARCH.decompile(json.loads(path.read_text())).data.get("filters", []):
+            if "field" in f:
+                compact += 1
+            else:
+                raw_filters += 1
+    assert compact > raw_filters > 0
+
+
+# --- the GENESIS searches ------------------------------------------------------------------------------------
+
+GUIDE_QUERIES = {
+    "Failed Orders": 'event_type:"ORDER_FAILED" OR event_type:"ORDER_REJECTED"',
+    "Security Alerts": 'tags:"security_alert"',
+    "Connection Issues": 'event_type:"CONNECTION_LOST" OR event_type:"WEBSOCKET_ERROR"',
+}
+GUIDE_RANGES = {"High Tilt Events": ("tilt_score", "70"), "Slow Executions": ("execution_time_ms", "100")}
+
+
+def test_genesis_searches_validate_without_warnings(genesis_objects):
+    result = CliRunner().invoke(main, ["validate", "--objects", str(genesis_objects), "--strict"])
+    assert result.exit_code == 0, result.output
+    assert "5 searches" in result.output
+
+
+def test_genesis_searches_keep_the_guides_queries(genesis_objects):
+    project = load_project(genesis_objects)
+    searches = {e.model.title: e.model for e in project.of_kind("search")}
+    assert set(searches) == set(GUIDE_QUERIES) | set(GUIDE_RANGES)
+    for title, query in GUIDE_QUERIES.items():
+        assert (searches[title].query, searches[title].language) == (query, "kuery")
+    for title, (field, bound) in GUIDE_RANGES.items():  # `field:>N` in Lucene is the KQL range `field > N`
+        assert kql.parse(searches[title].query) == kql.Range(kql.Literal(field), "gt", kql.Literal(bound))
+    for model in searches.values():
+        assert model.data_view == "genesis-logs" and model.columns and model.sort
+
+
+def test_genesis_search_with_the_guides_lucene_syntax_fails_validation(genesis_objects, tmp_path):
+    objects = tmp_path / "objects"
+    shutil.copytree(genesis_objects, objects)
+    path = objects / "searches" / "high-tilt-events.yaml"
+    lines = path.read_text().splitlines(keepends=True)
+    line = next(i for i, text in enumerate(lines, 1) if text.startswith("query:"))
+    lines[line - 1] = "query: tilt_score:>70\n"
+    path.write_text("".join(lines))
+    result = CliRunner().invoke(main, ["validate", "--objects", str(objects)])
+    assert result.exit_code == 2
+    assert f"{path}:{line}:1: error: query: invalid KQL" in result.output
+    assert "write `tilt_score > 70` (KQL range) or set `language: lucene`" in result.output
+
+
+@pytest.mark.parametrize("title", sorted(set(GUIDE_QUERIES) | set(GUIDE_RANGES)))
+def test_genesis_searches_survive_export(genesis_objects, title):
+    project = load_project(genesis_objects)
+    (entry,) = [e for e in project.of_kind("search") if e.model.title == title]
+    obj = SEARCH.compile(entry, project)
+    data = SEARCH.decompile(obj).data
+    assert SEARCH.model.model_validate(data) == entry.model.model_copy(update={"id": entry.id})
