@@ -6,6 +6,7 @@ One object's problem never costs the others: it becomes a finding naming the obj
 
 from __future__ import annotations
 
+import copy
 import os
 from collections import Counter
 from collections.abc import Iterable
@@ -18,10 +19,11 @@ from pydantic import ValidationError
 from kibana_sync.diagnostics import Severity
 from kibana_sync.export_files import FileNamer
 from kibana_sync.export_keep import ExistingObjects
+from kibana_sync.export_raw import broken_json, raw_warning
 from kibana_sync.kinds import all_kinds, kind_for_saved_object_type
 from kibana_sync.kinds.base import Api, Decompiled, Entry, External, Kind, RefUse
 from kibana_sync.ownership import MANAGED_TAG_ID, unmark_rule, unmark_saved_object
-from kibana_sync.yamlsource import SourceFile
+from kibana_sync.yamlsource import SourceFile, format_path
 from kibana_sync.yamlwrite import dump_yaml
 
 
@@ -39,7 +41,9 @@ class KibanaObject:
     def title(self) -> str:
         attrs = self.body.get("attributes")
         named = attrs if isinstance(attrs, dict) else self.body
-        value = named.get("title") or named.get("name") or ""
+        # A data view's title is its index pattern; Kibana shows its name when it has one.
+        keys = ("name", "title") if self.type == "index-pattern" else ("title", "name")
+        value = next((named[k] for k in keys if named.get(k)), "")
         return value if isinstance(value, str) else ""
 
     def describe(self) -> str:
@@ -72,8 +76,9 @@ class ExportReport:
     written: list[WrittenFile] = field(default_factory=list)
     skipped: list[KibanaObject] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
-    compact_parts: int = 0  # Lens panels written in the compact form
-    raw_parts: int = 0  # parts kept verbatim because the compact form cannot say them exactly
+    # Per kind, the parts (dashboard panels, rule queries, ...) written in the compact YAML form and those kept
+    # verbatim because the compact form cannot say them exactly; for dashboards the parts are the panels.
+    parts: dict[str, Counter[str]] = field(default_factory=dict)
 
     def add(self, severity: Severity, subject: str, message: str) -> None:
         self.findings.append(Finding(severity, subject, message))
@@ -90,7 +95,7 @@ class ExportReport:
             "written": self.written_by_type(),
             "changed_files": sum(w.changed for w in self.written),
             "files": [{"type": w.type, "id": w.id, "path": str(w.path), "changed": w.changed} for w in self.written],
-            "panels": {"compact": self.compact_parts, "raw": self.raw_parts},
+            "parts": {kind: {"compact": c["compact"], "raw": c["raw"]} for kind, c in sorted(self.parts.items())},
             "skipped": [{"type": o.type, "id": o.id, "title": o.title} for o in self.skipped],
             "warnings": [f"{f.subject}: {f.message}" for f in self.findings if f.severity is Severity.WARNING],
             "errors": [f"{f.subject}: {f.message}" for f in self.findings if f.severity is Severity.ERROR],
@@ -114,6 +119,7 @@ def export_objects(objects: Iterable[KibanaObject], out_dir: Path,
     out_dir.mkdir(parents=True, exist_ok=True)  # even an empty export leaves a loadable objects folder
     namer = FileNamer(out_dir, {k.folder: k for k in all_kinds()})
     known_ids = {d.obj.id for d in decompiled} | namer.existing_ids()
+    _report_shared_ids(decompiled, report)
     existing = ExistingObjects(out_dir)
     for item in decompiled:
         data = item.result.data
@@ -125,18 +131,36 @@ def export_objects(objects: Iterable[KibanaObject], out_dir: Path,
             continue
         for use in stuck:
             report.add(Severity.WARNING, item.obj.describe(),
-                       f"{use.kind} {use.ref!r} (at {'.'.join(map(str, use.path))}) is not in the export and "
+                       f"{use.kind} {use.ref!r} (at {format_path(use.path)}) is not in the export and "
                        "could not be marked external; validate will report it")
         path, clash = namer.claim(item.kind, item.obj.id, title or item.obj.title or item.obj.id)
         if clash:
             report.add(Severity.WARNING, item.obj.describe(), clash)
         changed = not existing.builds_to(item.kind, path, item.body) and _write_if_changed(path, dump_yaml(data))
         report.written.append(WrittenFile(item.kind.name, item.obj.type, item.obj.id, path, changed))
-        report.compact_parts += item.result.compact_parts
-        report.raw_parts += item.result.raw_parts
+        parts = report.parts.setdefault(item.kind.name, Counter())
+        parts.update(compact=item.result.compact_parts, raw=item.result.raw_parts)
         for warning in item.result.warnings:
             report.add(Severity.WARNING, item.obj.describe(), warning)
+        for problem in broken_json(data):
+            report.add(Severity.WARNING, item.obj.describe(), problem)
+        kept_raw = raw_warning(data, item.body)
+        if kept_raw:
+            report.add(Severity.WARNING, item.obj.describe(), kept_raw)
     return report
+
+
+def _report_shared_ids(decompiled: list[_Decompiled], report: ExportReport) -> None:
+    """Kibana keys objects by type and id, the project by id alone: two kinds sharing an id cannot both load."""
+    by_id: dict[str, list[_Decompiled]] = {}
+    for item in decompiled:
+        by_id.setdefault(item.obj.id, []).append(item)
+    for id_, items in by_id.items():
+        for item in items[1:]:
+            report.add(Severity.ERROR, item.obj.describe(),
+                       f"the {items[0].obj.type} {items[0].obj.title!r} has the same id {id_!r}; kibana-sync needs "
+                       "ids unique across kinds, so validate will reject both files until one gets a new id "
+                       "(push then creates it under that id)")
 
 
 def kind_for(obj: KibanaObject) -> Kind | None:
@@ -155,11 +179,14 @@ def _decompile(obj: KibanaObject, report: ExportReport) -> _Decompiled | None:
                    f"kibana-sync has no YAML format for {obj.type!r} objects yet; not exported. Objects that "
                    "use it still name it by id, so it must exist in Kibana when they are pushed")
         return None
-    body = unmark_saved_object(obj.body) if obj.api == "saved_objects" else obj.body
-    if obj.api == "rules":
-        body = unmark_rule(body)
+    if obj.api == "saved_objects":
+        body = unmark_saved_object(obj.body)
+    elif obj.api == "rules":
+        body = unmark_rule(obj.body)
+    else:
+        body = obj.body
     try:
-        result = kind.decompile(body)
+        result = kind.decompile(copy.deepcopy(body))  # kept intact to compare with an existing file later
     except (ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:
         # A malformed object (say, a panelsJSON that is not JSON) must not stop the export of the others.
         report.add(Severity.ERROR, obj.describe(), f"cannot be read as a {kind.name}, not written: "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections import Counter
 from pathlib import Path
 
 import click
@@ -75,6 +76,7 @@ def _print(report: ExportReport, out_dir: Path, output: str) -> None:
     by_type = ", ".join(f"{n} {t}" for t, n in report.written_by_type().items()) or "nothing"
     changed = sum(w.changed for w in report.written)
     errors = sum(f.severity is Severity.ERROR for f in report.findings)
+    panels = report.parts.get("dashboard", Counter())
     click.echo(f"exported {len(report.written)} objects ({by_type}) into {out_dir}: {changed} file(s) changed; "
-               f"panels: {report.compact_parts} compact, {report.raw_parts} kept raw; "
+               f"dashboard panels: {panels['compact']} compact, {panels['raw']} kept raw; "
                f"{len(report.skipped)} skipped, {len(report.findings) - errors} warning(s), {errors} error(s)")

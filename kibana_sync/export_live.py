@@ -16,7 +16,7 @@ def fetch_live(client: KibanaClient, selection: Selection, report: ExportReport)
     saved = _saved_objects(client, selection)
     # Only ask the rules API when rules can be selected at all.
     rules = [r for r in map(_rule, client.find_rules()) if selection.matches(r)] if _wants(selection, "rule") else []
-    return [*saved, *_connectors(client, selection, rules, report), *rules]
+    return [*saved, *_rule_data_views(client, rules, saved), *_connectors(client, selection, rules, report), *rules]
 
 
 def _wants(selection: Selection, type_: str) -> bool:
@@ -42,6 +42,15 @@ def _saved_objects(client: KibanaClient, selection: Selection) -> list[KibanaObj
         chosen = [(o.type, o.id) for o in candidates if selection.matches(o)]
         found = client.export(objects=chosen, include_references_deep=True) if chosen else []
     return [_saved(o) for o in found]
+
+
+def _rule_data_views(client: KibanaClient, rules: list[KibanaObject],
+                     saved: list[KibanaObject]) -> list[KibanaObject]:
+    """The data views search-source rules use, unless already exported. Read with ``_bulk_get``, which leaves a
+    missing one out (``_export`` would fail whole); the rule then refers to it as external."""
+    have = {(o.type, o.id) for o in saved}
+    wanted = sorted({key for rule in rules for key in uses(rule) if key[0] == "index-pattern"} - have)
+    return [_saved(o) for o in client.bulk_get(wanted)] if wanted else []
 
 
 def _connectors(client: KibanaClient, selection: Selection, rules: list[KibanaObject],

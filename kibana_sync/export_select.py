@@ -1,5 +1,5 @@
 """Which objects an export takes: ``--type``, ``--id`` and ``--title`` globs, plus everything the chosen
-objects use (a dashboard brings its data views and saved searches, a rule its connectors)."""
+objects use (a dashboard brings its data views and saved searches, a rule its connectors and data view)."""
 
 from __future__ import annotations
 
@@ -34,8 +34,12 @@ def uses(obj: KibanaObject) -> list[tuple[str, str]]:
         return [(r["type"], r["id"]) for r in obj.body.get("references", [])
                 if isinstance(r, dict) and isinstance(r.get("type"), str) and isinstance(r.get("id"), str)]
     if obj.api == "rules":
-        return [("connector", a["id"]) for a in obj.body.get("actions", [])
-                if isinstance(a, dict) and isinstance(a.get("id"), str)]
+        connectors = [("connector", a["id"]) for a in obj.body.get("actions", [])
+                      if isinstance(a, dict) and isinstance(a.get("id"), str)]
+        # An .es-query rule of searchType "searchSource" names its data view in the params (reference 5.5).
+        search = (obj.body.get("params") or {}).get("searchConfiguration")
+        index = search.get("index") if isinstance(search, dict) else None
+        return connectors + ([("index-pattern", index)] if isinstance(index, str) else [])
     return []
 
 

@@ -6,6 +6,10 @@ parser the way Kibana's generated parser runs them: each rule's result is cached
 furthest position reached. That is what makes our messages read like Kibana's, e.g.
 ``Expected "(", "{", value, whitespace but ">" found.`` for ``tilt_score:>70``. The editor-cursor alternatives
 of the grammar (autocomplete) never match outside Kibana's editor and are left out.
+
+That port costs a Python call per character, so ``parse`` first tries a recursive-descent fast path that reads
+the same grammar with regexes and gives up wherever the port would backtrack; the port then runs only to decide
+what the fast path could not, which in practice means producing an error message. Results are cached per query.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ import re
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import wraps
+from functools import lru_cache, wraps
 from typing import Any, TypeVar
 from typing import Literal as Lit
 
@@ -526,10 +530,213 @@ def _unquoted(chars: list[Any]) -> Term:
     return Wildcard(tuple(parts))
 
 
+# --- the fast path -------------------------------------------------------------------------------------------
+#
+# The PEG port above costs a Python call per character and per rule. This recursive-descent parser reads the
+# same grammar with one regex per literal or operator. It makes exactly the choices the PEG makes on queries it
+# can parse. Wherever the PEG would backtrack into another alternative it gives up with _Bail (as does nesting
+# past Python's recursion limit) and the PEG port decides instead; for this grammar that backtracking always ends
+# in a syntax error, so the port's job is to produce Kibana's message. tests/test_kql.py checks both agree.
+
+class _Bail(Exception):
+    pass
+
+
+_WS = "[ \t\r\n\u00a0]"
+# Kibana's Keyword lookahead (the Or, And and Not rules): where an unquoted literal must stop. Letter classes
+# rather than re.IGNORECASE, because the PEG compares with str.lower() and ASCII-only classes cannot drift.
+_OR_WORD, _AND_WORD, _NOT_WORD = "[oO][rR]", "[aA][nN][dD]", "[nN][oO][tT]"
+_KEYWORD_AHEAD = f"{_WS}+(?:{_OR_WORD}|{_AND_WORD}){_WS}|{_NOT_WORD}{_WS}"
+# Alternatives in the grammar's order (UnquotedCharacter, QuotedCharacter); possessive repetition, because a
+# PEG repetition never gives characters back (`"a\"` must not match as `a\` plus the closing quote).
+_UNQUOTED = re.compile(
+    rf'(?:\\[trn]|\\[\\():<>"*{{}}]|\\u[0-9a-fA-F]{{4}}|\\(?:{_OR_WORD}|{_AND_WORD}|{_NOT_WORD})|\*'
+    rf'|(?!{_KEYWORD_AHEAD})[^\\():<>"*{{}}])++')
+_UNQUOTED_CHAR = re.compile(
+    rf'\\([trn])|\\([\\():<>"*{{}}])|\\u([0-9a-fA-F]{{4}})|\\({_OR_WORD}|{_AND_WORD}|{_NOT_WORD})|(\*)|(.)',
+    re.DOTALL)
+_QUOTED = re.compile(r'"((?:\\[trn]|\\u[0-9a-fA-F]{4}|\\["\\]|[^"])*+)"')
+_QUOTED_CHAR = re.compile(r'\\([trn])|\\u([0-9a-fA-F]{4})|\\(["\\])|(.)', re.DOTALL)
+_SKIP = re.compile(f"{_WS}*")
+_OR_OP = re.compile(f"{_WS}+{_OR_WORD}{_WS}+")
+_AND_OP = re.compile(f"{_WS}+{_AND_WORD}{_WS}+")
+_NOT_OP = re.compile(f"{_NOT_WORD}{_WS}+")
+_RANGE_NAMES = {"<=": "lte", ">=": "gte", "<": "lt", ">": "gt"}
+_ESCAPED_WHITESPACE = {"t": "\t", "r": "\r", "n": "\n"}
+
+
+def _unquoted_chars(text: str) -> list[Any]:
+    chars: list[Any] = []
+    for white, special, code, keyword, star, char in _UNQUOTED_CHAR.findall(text):
+        if white:
+            chars.append(_ESCAPED_WHITESPACE[white])
+        elif code:
+            chars.append(chr(int(code, 16)))
+        elif star:
+            chars.append(_WILD)
+        else:
+            chars.append(special or keyword or char)
+    return chars
+
+
+def _quoted_text(text: str) -> str:
+    out = []
+    for white, code, escaped, char in _QUOTED_CHAR.findall(text):
+        if white:
+            out.append(_ESCAPED_WHITESPACE[white])
+        elif code:
+            out.append(chr(int(code, 16)))
+        else:
+            out.append(escaped or char)
+    return "".join(out)
+
+
+def _fast_literal(t: str, i: int) -> tuple[Term, int]:
+    if t.startswith('"', i):
+        m = _QUOTED.match(t, i)
+        if m is None:
+            raise _Bail
+        text = m[1]
+        return Literal(_quoted_text(text) if "\\" in text else text, True), m.end()
+    m = _UNQUOTED.match(t, i)
+    if m is None:
+        raise _Bail
+    text = m[0]
+    if "\\" in text:
+        return _unquoted(_unquoted_chars(text)), m.end()
+    text = text.strip(_SPACE)  # same trim as _unquoted: `*` is no space, so it stops the strip like _WILD
+    return (Wildcard(tuple(text.split("*"))) if "*" in text else Literal(text)), m.end()
+
+
+def _fast_or(t: str, i: int) -> tuple[Node, int]:
+    node, i = _fast_and(t, i)
+    m = _OR_OP.match(t, i)
+    if m is None:
+        return node, i
+    items = [node]
+    while m is not None:
+        node, i = _fast_and(t, m.end())
+        items.append(node)
+        m = _OR_OP.match(t, i)
+    return Or(tuple(items)), i
+
+
+def _fast_and(t: str, i: int) -> tuple[Node, int]:
+    node, i = _fast_not(t, i)
+    m = _AND_OP.match(t, i)
+    if m is None:
+        return node, i
+    items = [node]
+    while m is not None:
+        node, i = _fast_not(t, m.end())
+        items.append(node)
+        m = _AND_OP.match(t, i)
+    return And(tuple(items)), i
+
+
+def _fast_not(t: str, i: int) -> tuple[Node, int]:
+    m = _NOT_OP.match(t, i)
+    if m is None:
+        return _fast_sub(t, i)
+    node, i = _fast_sub(t, m.end())
+    return Not(node), i
+
+
+def _fast_sub(t: str, i: int) -> tuple[Node, int]:
+    if t.startswith("(", i):
+        node, i = _fast_or(t, _SKIP.match(t, i + 1).end())
+        i = _SKIP.match(t, i).end()
+        if not t.startswith(")", i):
+            raise _Bail
+        return node, i + 1
+    term, end = _fast_literal(t, i)
+    j = _SKIP.match(t, end).end()
+    c = t[j:j + 1]
+    if c == ":":
+        k = _SKIP.match(t, j + 1).end()
+        if t.startswith("{", k):
+            node, k = _fast_or(t, _SKIP.match(t, k + 1).end())
+            k = _SKIP.match(t, k).end()
+            if not t.startswith("}", k):
+                raise _Bail
+            return Nested(term, node), k + 1
+        if t.startswith("(", k):
+            partial, k = _fast_values(t, k)
+            return partial(term), k
+        value, k = _fast_literal(t, k)
+        return _is(term, value), k
+    if c == "<" or c == ">":
+        op = t[j:j + 2] if t.startswith("=", j + 1) else c
+        value, k = _fast_literal(t, _SKIP.match(t, j + len(op)).end())
+        return Range(term, _RANGE_NAMES[op], value), k
+    return _is(None, term), end
+
+
+# Value lists, like the PEG's, build "partials" that receive the field once the whole list is read.
+Partial = Callable[[Term], Node]
+
+
+def _fast_values(t: str, i: int) -> tuple[Partial, int]:
+    if t.startswith("(", i):
+        partial, i = _fast_or_values(t, _SKIP.match(t, i + 1).end())
+        i = _SKIP.match(t, i).end()
+        if not t.startswith(")", i):
+            raise _Bail
+        return partial, i + 1
+    value, i = _fast_literal(t, i)
+    return (lambda field: _is(field, value)), i
+
+
+def _fast_or_values(t: str, i: int) -> tuple[Partial, int]:
+    partial, i = _fast_and_values(t, i)
+    m = _OR_OP.match(t, i)
+    if m is None:
+        return partial, i
+    items = [partial]
+    while m is not None:
+        partial, i = _fast_and_values(t, m.end())
+        items.append(partial)
+        m = _OR_OP.match(t, i)
+    return (lambda field: Or(tuple(p(field) for p in items))), i
+
+
+def _fast_and_values(t: str, i: int) -> tuple[Partial, int]:
+    partial, i = _fast_not_values(t, i)
+    m = _AND_OP.match(t, i)
+    if m is None:
+        return partial, i
+    items = [partial]
+    while m is not None:
+        partial, i = _fast_not_values(t, m.end())
+        items.append(partial)
+        m = _AND_OP.match(t, i)
+    return (lambda field: And(tuple(p(field) for p in items))), i
+
+
+def _fast_not_values(t: str, i: int) -> tuple[Partial, int]:
+    m = _NOT_OP.match(t, i)
+    if m is None:
+        return _fast_values(t, i)
+    partial, i = _fast_values(t, m.end())
+    return (lambda field: Not(partial(field))), i
+
+
+def _parse_fast(query: str) -> Node | None:
+    """The query's AST, or None where only the PEG port can tell (mostly: the query is invalid)."""
+    i = _SKIP.match(query).end()
+    if i == len(query):
+        return MatchAll()
+    try:
+        node, i = _fast_or(query, i)
+    except (_Bail, RecursionError):
+        return None
+    return node if _SKIP.match(query, i).end() == len(query) else None
+
+
 # --- public API ----------------------------------------------------------------------------------------------
 
-def parse(query: str) -> Node:
-    """The query's AST; raises KQLSyntaxError where Kibana would. Empty or blank queries match everything."""
+def _parse_exact(query: str) -> Node:
+    """The PEG port alone: slow, but the only source of Kibana's error messages."""
     parser = _Parser(query)
     # Each nesting level costs about a dozen Python frames; lift the default limit (1000) so a hundred levels of
     # parentheses parse, and turn absurd nesting into a syntax error rather than a crash.
@@ -545,6 +752,28 @@ def parse(query: str) -> Node:
         parser.expect("end of input")
         raise parser.error()
     return node
+
+
+# validate and fields() ask about the same query more than once, and builds repeat panel queries; ASTs are
+# immutable, so sharing them is safe. Errors are cached too: the PEG port is what makes them expensive.
+@lru_cache(maxsize=8192)
+def _parse_cached(query: str) -> Node | KQLSyntaxError:
+    node = _parse_fast(query)
+    if node is not None:
+        return node
+    try:
+        return _parse_exact(query)
+    except KQLSyntaxError as exc:
+        return exc
+
+
+def parse(query: str) -> Node:
+    """The query's AST; raises KQLSyntaxError where Kibana would. Empty or blank queries match everything."""
+    result = _parse_cached(query)
+    if isinstance(result, KQLSyntaxError):
+        # A fresh exception each time, so callers never share (and grow) one traceback.
+        raise KQLSyntaxError(result.message, result.position, result.query)
+    return result
 
 
 def _walk_fields(node: Node, prefix: str) -> Iterator[str]:

@@ -24,11 +24,22 @@ class YAMLSourceError(Exception):
 
 @dataclass
 class SourceFile:
-    """A parsed YAML document plus the 1-based (line, column) of each path in it."""
+    """A parsed YAML document plus the 1-based (line, column) of each path in it.
+
+    Positions are only needed to report a problem, so they are worked out on first use: loading a large
+    tree of valid files then costs one fast parse per file.
+    """
 
     path: str
     data: Any
-    positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    text: str | None = None
+    _positions: dict[Path_, tuple[int, int]] | None = field(default=None, repr=False)
+
+    @property
+    def positions(self) -> dict[Path_, tuple[int, int]]:
+        if self._positions is None:
+            self._positions = _positions_of(self.text) if self.text is not None else {}
+        return self._positions
 
     def locate(self, loc: Sequence[Any]) -> tuple[int, int, str]:
         """Best position for a (possibly pydantic-decorated) location path, plus the readable field path.
@@ -62,35 +73,52 @@ def format_path(parts: Sequence[str | int]) -> str:
     return out
 
 
-# libyaml's parser is an order of magnitude faster and keeps node marks; fall back when PyYAML lacks it.
-class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-    pass
+_BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml is much faster; marks are kept
 
 
-def _scalar(loader: _Loader, node: yaml.Node) -> Any:
-    return loader.construct_object(node, deep=True)
+class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """SafeLoader that refuses duplicate keys (PyYAML keeps the last one silently)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        self.flatten_mapping(node)
+        mapping: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if not isinstance(key, str | int | float | bool) and key is not None:
+                raise YAMLSourceError("mapping keys must be plain scalars", *_mark(key_node))
+            if key in mapping:
+                raise YAMLSourceError(f"duplicate key {key!r}", *_mark(key_node))
+            mapping[key] = self.construct_object(value_node, deep=deep)
+        return mapping
 
 
-def _walk(loader: _Loader, node: yaml.Node, path: Path_, positions: dict) -> Any:
-    positions.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
+def _mark(node: yaml.Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def _walk(loader: _Loader, node: yaml.Node, path: Path_, positions: dict[Path_, tuple[int, int]]) -> None:
+    positions.setdefault(path, _mark(node))
     if isinstance(node, yaml.MappingNode):
         loader.flatten_mapping(node)
-        out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = _scalar(loader, key_node)
-            if not isinstance(key, str | int | float | bool) and key is not None:
-                raise YAMLSourceError("mapping keys must be plain scalars",
-                                      key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            if key in out:
-                raise YAMLSourceError(f"duplicate key {key!r}",
-                                      key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            child = (*path, key)
-            positions[child] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            out[key] = _walk(loader, value_node, child, positions)
-        return out
-    if isinstance(node, yaml.SequenceNode):
-        return [_walk(loader, item, (*path, i), positions) for i, item in enumerate(node.value)]
-    return _scalar(loader, node)
+            child = (*path, loader.construct_object(key_node, deep=True))
+            positions[child] = _mark(key_node)
+            _walk(loader, value_node, child, positions)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _walk(loader, item, (*path, i), positions)
+
+
+def _positions_of(text: str) -> dict[Path_, tuple[int, int]]:
+    positions: dict[Path_, tuple[int, int]] = {}
+    loader = _Loader(text)
+    try:
+        root = loader.get_single_node()
+        if root is not None:
+            _walk(loader, root, (), positions)
+    finally:
+        loader.dispose()
+    return positions
 
 
 def parse_yaml(text: str, path: str = "<string>") -> SourceFile:
@@ -98,9 +126,7 @@ def parse_yaml(text: str, path: str = "<string>") -> SourceFile:
     try:
         loader = _Loader(text)
         try:
-            root = loader.get_single_node()
-            positions: dict[Path_, tuple[int, int]] = {}
-            data = None if root is None else _walk(loader, root, (), positions)
+            data = loader.get_single_data()
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
@@ -109,7 +135,7 @@ def parse_yaml(text: str, path: str = "<string>") -> SourceFile:
         raise YAMLSourceError(f"invalid YAML: {exc.problem or exc.context}", line, col) from exc
     except yaml.YAMLError as exc:  # e.g. "expected a single document"
         raise YAMLSourceError(f"invalid YAML: {exc}", 1, 1) from exc
-    return SourceFile(path=path, data=data, positions=positions)
+    return SourceFile(path=path, data=data, text=text)
 
 
 def read_yaml(path: Path, display: str | None = None) -> SourceFile:

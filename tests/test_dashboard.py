@@ -7,8 +7,11 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
+from kibana_emulator.samples import import_objects
 
+from kibana_sync.build import compile_project
 from kibana_sync.kinds.base import Entry
 from kibana_sync.kinds.dashboard import DashboardKind
 from kibana_sync.project import Project, load_project
@@ -174,6 +177,41 @@ def test_filters_name_their_data_view_through_a_reference(tmp_path: Path) -> Non
     assert obj["references"] == [{"id": "logs", "name": name, "type": "index-pattern"}]
 
 
+def test_compact_filters_compile_to_kibana_filters_on_the_dashboard_data_view(tmp_path: Path) -> None:
+    obj = compiled(tmp_path, """\
+        title: Board
+        data_view: logs
+        filters:
+          - {field: status, is: "500"}
+          - {field: status, is_one_of: ["502", "503"], negate: true, label: Not gateway}
+          - {field: bytes, is_between: {gte: 10, lt: 20}}
+          - {field: status, exists: true, disabled: true}
+        """)
+    stored = json.loads(obj["attributes"]["kibanaSavedObjectMeta"]["searchSourceJSON"])["filter"]
+    assert [f["query"] for f in stored] == [
+        {"match_phrase": {"status": "500"}},
+        {"bool": {"minimum_should_match": 1, "should": [{"match_phrase": {"status": "502"}},
+                                                        {"match_phrase": {"status": "503"}}]}},
+        {"range": {"bytes": {"gte": 10, "lt": 20}}},
+        {"exists": {"field": "status"}}]
+    assert [(f["meta"]["type"], f["meta"]["negate"], f["meta"]["disabled"], f["meta"]["alias"]) for f in stored] == [
+        ("phrase", False, False, None), ("phrases", True, False, "Not gateway"), ("range", False, False, None),
+        ("exists", False, True, None)]
+    assert all(f["$state"] == {"store": "appState"} for f in stored)
+    assert [r["id"] for r in obj["references"]] == ["logs"] * 4
+    assert KIND.decompile(obj).data["filters"] == [
+        {"field": "status", "is": "500"},
+        {"field": "status", "is_one_of": ["502", "503"], "negate": True, "label": "Not gateway"},
+        {"field": "bytes", "is_between": {"gte": 10, "lt": 20}},
+        {"field": "status", "exists": True, "disabled": True}]
+
+
+def test_a_filter_takes_exactly_one_operator(tmp_path: Path) -> None:
+    project = make_project(tmp_path, "title: Board\nfilters:\n  - {field: status, is: a, exists: true}\n")
+    [error] = project.diagnostics.errors
+    assert error.line == 3 and "exactly one of: is, is_one_of, exists, is_between" in error.message
+
+
 # --- layout and panel ids ------------------------------------------------------------------------------------
 
 def boxes(obj: dict[str, Any]) -> list[tuple[int, int, int, int]]:
@@ -282,13 +320,15 @@ def test_fields_the_data_view_does_not_declare_are_warnings(tmp_path: Path) -> N
         title: Board
         data_view: logs
         query: 'stauts : 500'
+        filters: [{field: sttaus, is: "500"}]
         panels:
           - {chart: bar, x: "@timestamp", metric: sum(byts)}
         """)
     assert project.ok
     found = {(d.field, d.line) for d in project.diagnostics.warnings if "not declared in" in d.message}
     assert ("query", 3) in found
-    assert any(field.startswith("panels[0]") and line == 5 for field, line in found)
+    assert ("filters[0].field", 4) in found
+    assert any(field.startswith("panels[0]") and line == 6 for field, line in found)
 
 
 def test_fields_are_not_checked_against_external_data_views(tmp_path: Path) -> None:
@@ -385,6 +425,20 @@ def test_unknown_panel_types_and_attributes_are_kept_raw() -> None:
     assert KIND.normalise(roundtrip(obj)) == KIND.normalise(obj)
 
 
+def test_a_raw_panel_keeps_unknown_grid_keys_but_moves_with_its_position() -> None:
+    panel = {"type": "links", "gridData": {"x": 0, "y": 0, "w": 10, "h": 5, "i": "l1", "sectionId": "s"},
+             "panelIndex": "l1", "embeddableConfig": {}}
+    obj = {"id": "d", "type": "dashboard", "references": [],
+           "attributes": {"title": "D", "panelsJSON": json.dumps([panel])}}
+    data = KIND.decompile(obj).data
+    assert data["panels"][0]["raw"]["gridData"] == {"sectionId": "s"}
+    assert KIND.normalise(roundtrip(obj)) == KIND.normalise(obj)
+    data["panels"][0]["at"] = {"x": 8, "y": 2}
+    entry = Entry(KIND, "d", KIND.model.model_validate(data), SourceFile("x.yaml", data))
+    [moved] = panels_of(KIND.compile(entry, Project(root=Path("."), entries=[entry])))
+    assert moved["gridData"] == {"x": 8, "y": 2, "w": 10, "h": 5, "i": "l1", "sectionId": "s"}
+
+
 def test_normalise_ignores_a_time_range_that_is_not_restored() -> None:
     base = {"id": "d", "type": "dashboard", "references": [],
             "attributes": {"title": "D", "panelsJSON": "[]", "timeRestore": False}}
@@ -432,3 +486,17 @@ def test_the_data_view_all_charts_share_is_written_once_on_the_dashboard(tmp_pat
     data = KIND.decompile(obj).data
     assert data["data_view"] == "logs"
     assert all("data_view" not in p for p in data["panels"])
+
+
+def test_genesis_dashboards_import_into_kibana_and_export_unchanged(genesis_objects: Path,
+                                                                    emulator_http: httpx.Client) -> None:
+    built = compile_project(load_project(genesis_objects)).saved_objects
+    response = import_objects(emulator_http, built, overwrite="true")
+    assert response.status_code == 200 and response.json()["success"] is True, response.text
+    dashboards = [o for o in built if o["type"] == "dashboard"]
+    exported = emulator_http.post("/api/saved_objects/_export", json={
+        "objects": [{"type": "dashboard", "id": o["id"]} for o in dashboards], "includeReferencesDeep": False})
+    assert exported.status_code == 200, exported.text
+    live = {o["id"]: o for o in map(json.loads, exported.text.splitlines()) if o.get("type") == "dashboard"}
+    for dashboard in dashboards:
+        assert KIND.normalise(live[dashboard["id"]]) == KIND.normalise(dashboard)

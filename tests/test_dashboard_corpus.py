@@ -26,10 +26,10 @@ SERVER_KEYS = {"created_at", "created_by", "updated_at", "updated_by", "version"
                "sort"}
 
 
-def corpus_dashboards(corpus_dir: Path) -> list[tuple[str, dict[str, Any]]]:
+def corpus_objects(corpus_dir: Path, types: tuple[str, ...] = ("dashboard",)) -> list[tuple[str, dict[str, Any]]]:
     with (corpus_dir / "MANIFEST.tsv").open(encoding="utf-8") as f:
         rows = [r for r in csv.DictReader(f, delimiter="\t")
-                if r["type"] == "dashboard" and r["version_bucket"].startswith("8")]
+                if r["type"] in types and r["version_bucket"].startswith("8")]
     return [(r["local_path"], json.loads((corpus_dir / r["local_path"]).read_text(encoding="utf-8"))) for r in rows]
 
 
@@ -40,7 +40,7 @@ def compile_decompiled(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def test_every_8x_corpus_dashboard_round_trips_exactly(corpus_dir: Path) -> None:
-    dashboards = corpus_dashboards(corpus_dir)
+    dashboards = corpus_objects(corpus_dir)
     assert len(dashboards) > 200
     failures, compact, raw = [], 0, 0
     for path, original in dashboards:
@@ -56,7 +56,7 @@ def test_every_8x_corpus_dashboard_round_trips_exactly(corpus_dir: Path) -> None
 
 def test_markdown_and_saved_search_panels_of_the_corpus_decompile_compactly(corpus_dir: Path) -> None:
     kinds: Counter[str] = Counter()
-    for _, original in corpus_dashboards(corpus_dir):
+    for _, original in corpus_objects(corpus_dir):
         for panel in KIND.decompile(original).data.get("panels", []):
             kinds.update(k for k in ("markdown", "search", "chart", "raw") if k in panel)
     assert kinds["markdown"] >= 100  # 134 by-value markdown panels in the dev corpus
@@ -82,6 +82,25 @@ def _shapes(dashboards: list[tuple[str, dict[str, Any]]]) -> dict[str, set[Any]]
     return shapes
 
 
+def test_compact_filters_have_the_shape_of_the_corpus_filters(corpus_dir: Path) -> None:
+    real = set()
+    for _, o in corpus_objects(corpus_dir, types=("dashboard", "search", "visualization")):
+        source = loads_embedded(o["attributes"].get("kibanaSavedObjectMeta", {}).get("searchSourceJSON", "{}"))
+        for f in source.get("filter", []) if isinstance(source, dict) else []:
+            real.add((f["meta"].get("type"), frozenset(f), frozenset(f["meta"]), frozenset(f.get("query", {}))))
+    data = {"id": "d", "title": "D", "data_view": "logs-*",
+            "filters": [{"field": "a", "is": "x"}, {"field": "a", "is_one_of": ["x", "y"]}, {"field": "a", "exists": True}]}
+    source = loads_embedded(compile_decompiled(data)["attributes"]["kibanaSavedObjectMeta"]["searchSourceJSON"])
+    for f in source["filter"]:
+        assert (f["meta"]["type"], frozenset(f), frozenset(f["meta"]), frozenset(f["query"])) in real
+
+
+def test_most_corpus_dashboard_filters_decompile_compactly(corpus_dir: Path) -> None:
+    kinds = Counter("compact" if "field" in f else "raw" for _, o in corpus_objects(corpus_dir)
+                    for f in KIND.decompile(o).data.get("filters", []))
+    assert kinds["compact"] >= 100 and kinds["compact"] > 10 * kinds["raw"]
+
+
 @pytest.fixture(scope="module")
 def genesis_compiled() -> list[dict[str, Any]]:
     project = load_project(Path(__file__).resolve().parent.parent / "objects")
@@ -91,7 +110,7 @@ def genesis_compiled() -> list[dict[str, Any]]:
 
 def test_genesis_dashboards_have_the_keys_kibana_8_writes(corpus_dir: Path,
                                                           genesis_compiled: list[dict[str, Any]]) -> None:
-    real = _shapes(corpus_dashboards(corpus_dir))
+    real = _shapes(corpus_objects(corpus_dir))
     assert len(genesis_compiled) == 3
     for dashboard in genesis_compiled:
         assert frozenset(dashboard) in real["object"]
@@ -108,7 +127,7 @@ def test_genesis_dashboards_have_the_keys_kibana_8_writes(corpus_dir: Path,
 
 def test_genesis_time_settings_match_a_real_time_restoring_dashboard(corpus_dir: Path,
                                                                      genesis_compiled: list[dict[str, Any]]) -> None:
-    restoring = [o["attributes"] for _, o in corpus_dashboards(corpus_dir) if o["attributes"].get("timeRestore")]
+    restoring = [o["attributes"] for _, o in corpus_objects(corpus_dir) if o["attributes"].get("timeRestore")]
     assert restoring, "the corpus has dashboards that store their time range"
     real_keys = {frozenset(a) & {"timeFrom", "timeTo", "refreshInterval"} for a in restoring}
     real_refresh_keys = {frozenset(a["refreshInterval"]) for a in restoring if "refreshInterval" in a}
@@ -120,7 +139,7 @@ def test_genesis_time_settings_match_a_real_time_restoring_dashboard(corpus_dir:
 
 
 def test_compiled_markdown_panel_has_the_shape_of_a_real_one(corpus_dir: Path) -> None:
-    real = _shapes(corpus_dashboards(corpus_dir))
+    real = _shapes(corpus_objects(corpus_dir))
     data = {"id": "d", "title": "Notes", "panels": [{"markdown": "# Hello", "w": 48, "h": 4}]}
     panel = json.loads(compile_decompiled(data)["attributes"]["panelsJSON"])[0]
     vis = panel["embeddableConfig"]["savedVis"]

@@ -12,6 +12,7 @@ import yaml
 from kibana_sync.build import compile_project
 from kibana_sync.diagnostics import Severity
 from kibana_sync.export import ExportReport, KibanaObject, export_objects
+from kibana_sync.export_raw import raw_warning
 from kibana_sync.export_select import Selection, select
 from kibana_sync.export_sources import read_export_file
 from kibana_sync.kinds import kind_named
@@ -214,11 +215,14 @@ def test_selection_brings_everything_the_chosen_objects_use() -> None:
     assert chosen(Selection()) == ["dv", "other", "s1", "d1", "d2"]
 
 
-def test_a_rule_brings_its_connectors() -> None:
-    rule = KibanaObject("rules", "rule", "r1", {"id": "r1", "name": "Tilt", "actions": [{"id": "hook", "group": "g"}]})
+def test_a_rule_brings_its_connectors_and_the_data_view_of_its_search() -> None:
+    rule = KibanaObject("rules", "rule", "r1", {
+        "id": "r1", "name": "Tilt", "actions": [{"id": "hook", "group": "g"}],
+        "params": {"searchType": "searchSource", "searchConfiguration": {"index": "dv", "query": {}}}})
     hook = KibanaObject("connectors", "connector", "hook", {"id": "hook", "name": "Webhook"})
     other = KibanaObject("connectors", "connector", "mail", {"id": "mail", "name": "Mail"})
-    assert [o.id for o in select([hook, other, rule], Selection(types=("rule",)))] == ["hook", "r1"]
+    pool = [obj("index-pattern", "dv", "logs-*"), obj("index-pattern", "other", "x-*"), hook, other, rule]
+    assert [o.id for o in select(pool, Selection(types=("rule",)))] == ["dv", "hook", "r1"]
 
 
 def test_a_file_that_already_builds_to_the_object_is_left_as_the_person_wrote_it(tmp_path: Path) -> None:
@@ -271,3 +275,53 @@ def test_references_to_exported_or_already_present_objects_stay_plain_ids(tmp_pa
     export_file(write_ndjson(tmp_path / "s.ndjson", [saved_search("errors", "dv")]), tmp_path / "objects")
     assert yaml.safe_load((tmp_path / "objects/searches/errors.yaml").read_text())["data_view"] == "dv"
     assert load_project(tmp_path / "objects").ok
+
+
+def test_what_is_kept_verbatim_is_named_in_a_warning(tmp_path: Path) -> None:
+    newer = data_view("dv", "logs-*")
+    newer["attributes"]["allowHidden"] = False  # an 8.12+ attribute the YAML has no key for
+    report = export_file(write_ndjson(tmp_path / "e.ndjson", [newer]), tmp_path / "objects")
+    (warning,) = report.findings
+    assert warning.message == ("kept verbatim (raw passthrough) because the compact YAML form cannot say it "
+                               "exactly: raw_attributes (allowHidden)")
+
+
+def test_raw_parts_of_a_7x_object_are_blamed_on_its_version() -> None:
+    data = {"id": "d", "panels": [{"title": "a", "raw": {"type": "visualization", "panelRefName": "panel_0"}},
+                                  {"chart": "line"}, {"raw": {"type": "lens"}}], "raw_attributes": {}}
+    message = raw_warning(data, {"migrationVersion": {"dashboard": "7.3.0"}})
+    assert message == ("kept verbatim (raw passthrough) because it was saved by Kibana 7.3.0 and 7.x formats "
+                       "(legacy visualizations, visState, Lens 'indexpattern' layers) are kept as stored: "
+                       "panels[0].raw (visualization), panels[2].raw (lens)")
+    assert raw_warning({"id": "d", "panels": [{"chart": "line"}]}, {}) is None
+
+
+def test_data_views_are_selected_and_named_by_their_display_name(tmp_path: Path) -> None:
+    named = KibanaObject("saved_objects", "index-pattern", "dv", data_view("dv", "genesis-*", "GENESIS logs"))
+    assert named.title == "GENESIS logs"
+    assert select([named], Selection(titles=("GENESIS*",))) == [named]
+    report = export_objects([named], tmp_path / "objects")
+    assert report.written[0].path.name == "genesis-logs.yaml"
+
+
+def test_a_dashboard_whose_panels_json_is_not_json_is_kept_as_is_with_a_warning_naming_it(tmp_path: Path) -> None:
+    broken = {"attributes": {"title": "Broken", "description": "", "panelsJSON": "[{not json", "optionsJSON": "{}",
+                             "kibanaSavedObjectMeta": {"searchSourceJSON": "{}"}, "timeRestore": False, "version": 1},
+              "coreMigrationVersion": "8.8.0", "id": "broken", "references": [], "type": "dashboard",
+              "typeMigrationVersion": "8.9.0"}
+    ndjson = write_ndjson(tmp_path / "e.ndjson", [tag("t1", "fine"), broken])
+    report = export_file(ndjson, tmp_path / "objects")
+
+    assert sorted(w.id for w in report.written) == ["broken", "t1"]  # kept raw: the round trip loses nothing
+    about = [f for f in report.findings if f.subject == f"dashboard 'broken' 'Broken' ({ndjson}:2)"]
+    assert any("panelsJSON" in f.message and "not valid JSON" in f.message for f in about), about
+
+
+def test_two_kinds_sharing_an_id_are_written_but_reported_as_an_error(tmp_path: Path) -> None:
+    # Kibana keys objects by (type, id); 7.x packages such as network_traffic reuse an id across types.
+    report = export_file(write_ndjson(tmp_path / "e.ndjson", [tag("same", "A tag"), data_view("same", "logs-*")]),
+                         tmp_path / "objects")
+    assert sorted(w.type for w in report.written) == ["index-pattern", "tag"]
+    (error,) = report.findings
+    assert error.severity is Severity.ERROR
+    assert "same id 'same'" in error.message and "unique across kinds" in error.message

@@ -164,6 +164,40 @@ def test_json_report_counts_what_was_written_skipped_and_warned(tmp_path: Path) 
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     assert report["written"] == {"tag": 1}
-    assert report["panels"] == {"compact": 0, "raw": 0}
+    assert report["parts"] == {"tag": {"compact": 0, "raw": 0}}
     assert report["skipped"] == [{"type": "canvas-workpad", "id": "w1", "title": "Wall"}]
     assert len(report["warnings"]) == 1 and "canvas-workpad 'w1' 'Wall'" in report["warnings"][0]
+
+
+def tilt_rule(connector_id: str) -> dict[str, Any]:
+    """A rule as GET /api/alerting/rule returns it (reference 5.3 and 5.6)."""
+    return {
+        "id": "tilt", "name": "Tilt score >= 90", "rule_type_id": ".es-query", "consumer": "alerts", "enabled": True,
+        "tags": ["genesis"], "schedule": {"interval": "1m"},
+        "params": {"searchType": "esQuery", "index": ["genesis-*"], "timeField": "@timestamp",
+                   "esQuery": '{"query":{"range":{"tilt_score":{"gte":90}}}}', "timeWindowSize": 5,
+                   "timeWindowUnit": "m", "thresholdComparator": ">", "threshold": [0], "size": 10,
+                   "aggType": "count", "groupBy": "all", "excludeHitsFromPreviousRun": False},
+        "actions": [{"group": "query matched", "id": connector_id, "params": {"message": "tilt {{context.value}}"},
+                     "connector_type_id": ".server-log", "uuid": "6c0f",
+                     "frequency": {"summary": False, "notify_when": "onActiveAlert", "throttle": None}}],
+        "scheduled_task_id": "tilt", "created_by": "elastic", "updated_by": "elastic",
+        "created_at": "2023-11-20T10:00:00.000Z", "updated_at": "2023-11-20T10:00:00.000Z",
+        "api_key_owner": "elastic", "api_key_created_by_user": False, "throttle": None, "notify_when": None,
+        "mute_all": False, "muted_alert_ids": [], "execution_status": {"status": "pending"}, "snooze_schedule": [],
+        "revision": 0, "running": False}
+
+
+def test_a_preconfigured_connector_stays_in_kibana_and_the_rule_names_it_as_external(tmp_path: Path) -> None:
+    preconfigured = {"id": "my-server-log", "name": "Server log", "connector_type_id": ".server-log",
+                     "is_preconfigured": True, "is_deprecated": False, "referenced_by_count": 1}
+    kibana = FakeKibana([], rules=[tilt_rule("my-server-log")], connectors=[preconfigured])
+    with respx.mock(assert_all_called=False) as router:
+        kibana.install(router)
+        result = run(["--type", "rule"], tmp_path)
+
+    assert result.exit_code == 0, result.output
+    assert "connector 'my-server-log' 'Server log' (Kibana): preconfigured connector (kibana.yml)" in result.output
+    assert [p.parent.name for p in (tmp_path / "objects").rglob("*.yaml")] == ["alerts"]
+    (rule_file,) = (tmp_path / "objects/alerts").iterdir()
+    assert yaml.safe_load(rule_file.read_text())["actions"][0]["connector"] == {"external": "my-server-log"}

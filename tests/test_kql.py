@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import random
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,9 @@ from kibana_sync.kql import (
     Or,
     Range,
     Wildcard,
+    _parse_cached,
+    _parse_exact,
+    _parse_fast,
     fields,
     lucene_hint,
     parse,
@@ -242,3 +246,122 @@ def test_every_kql_query_of_the_corpus_saved_searches_parses(corpus_dir: Path):
         except KQLSyntaxError as exc:
             failures.append((q, exc.message))
     assert failures == []
+
+
+# --- the fast path agrees with the PEG port ------------------------------------------------------------------
+#
+# parse() reads valid queries with a recursive-descent fast path and falls back to the PEG port for anything it
+# cannot read. The fast path may give up (None) but must never disagree: same AST, and nothing for a query the
+# PEG port rejects, so every error message still comes from the port.
+
+def _exact_or_error(query: str):
+    try:
+        return _parse_exact(query)
+    except KQLSyntaxError as exc:
+        return ("error", exc.message, exc.position)
+
+
+def _assert_fast_agrees(query: str) -> None:
+    exact, fast = _exact_or_error(query), _parse_fast(query)
+    if isinstance(exact, tuple):
+        assert fast is None, query
+        with pytest.raises(KQLSyntaxError) as err:
+            parse(query)
+        assert ("error", err.value.message, err.value.position) == exact
+    else:
+        assert fast == exact, query
+        assert parse(query) == exact
+
+
+def test_fast_path_gives_the_exact_ast_for_every_corpus_kql_query(corpus_dir: Path):
+    with (corpus_dir / "MANIFEST.tsv").open() as f:
+        paths = [r["local_path"] for r in csv.DictReader(f, delimiter="\t") if r["json_valid"] == "yes"]
+    queries = {q for p in paths for q in _kuery_queries(json.loads((corpus_dir / p).read_text()))}
+    assert len(queries) > 200
+    for q in sorted(queries):
+        exact = _exact_or_error(q)
+        # Valid corpus queries must take the fast path, not merely fall back to the slow one.
+        assert isinstance(exact, tuple) or _parse_fast(q) == exact, q
+        _assert_fast_agrees(q)
+
+
+EDGE_CASES = [
+    # escapes, quoted and unquoted
+    r"a:x\*y", r"a:\(b\)\:c", r'a:"say \"hi\" \\ \u0041"', r"a:\and", r"a:\not", r"a:\Not", r"a:\OR b", r"a:x\ty",
+    r"a:\t", r"a:\u0020x\u0020", r"a:\u002a", r"a:\u00zz", r'a:"x\u00zz"', r'a:"\t\r\n"', r'a:"x\*y"', r'a:"x\"',
+    r'a:"x\\"', r"a:x\\y", r"a:x\"y", "a:x\\", r"\*:1", r"a\:b:c", r'"a\"b":c',
+    # wildcards and exists
+    "*", "*:*", " * ", "a:*", "a : *", 'a:"*"', "*:a", "a*:b", "a:b*", "a:*b*", "a:**", "a:x * y", r"a:\**",
+    "data.*:buy", "a:* and b:*", "*:* or a:1",
+    # nested field:{...}
+    "items:{ name:apple and price > 5 }", "a:{b:{c:1}}", "a : { b:1 or not c:2 }", "a:{b:(1 or 2)}", "a:{}",
+    "a:{ b:1", "a:{b:1}}", '"a b":{c:1}', "a*:{b:1}", "a:{ b > 1 }",
+    # ranges
+    "a > 1", "a>1", "a >= 1", "a <= 1", "a < 1", 'a < "x"', "a > b*", "a > 1 and b < 2", "a > ", "a > >1",
+    "a >= 1 2", "a >  1  ", "a:>1", "a => 1", "< 1000", '"a" > 1', "a\u00a0>\u00a01",
+    # not/and/or precedence and case
+    "a:1 or b:2 and c:3", "a:1 and b:2 or c:3", "not a:1 or b:2", "not not a:1", "NOT a:1 AND b:2 OR c:3",
+    "a:1 AnD b:2 oR c:3", "(a:1 or b:2) and c:3", "not (a:1 and b:2)", "((a:1))", "( a:1 )", "a:1 or",
+    "a:1 or ", "a:1 and ", "and", "or", "not", "not ", "not a", "a and or b", "a or and b", "a:1\tor\nb:2",
+    "a:1\u00a0or\u00a0b:2", "a:1 oror b:2", "a:1 or\tb:2", "a:cannot connect", "a:nothing", "a:knot x",
+    "a:b or c", "a:b  or  c", "x or y", "x y z", "x ornament", "x andy", "x notable", "not  x",
+    # value lists
+    "a:(b or c)", "a:(b and c)", "a:(not b)", "a:(b or not c and d)", "a:( b )", "a:((b or c) and d)",
+    'a:("x" or y*)', "a:(*)", "a:(b or *)", "a:(b or )", "a:()", "a:(b", "a:(not)", "a:(b) or c:d",
+    "a:(b or c", "a:(b)c",
+    # whitespace, blanks and stray characters
+    "", " ", "\t\n\r\u00a0", "\u2003", "a:1 ", " a:1", "a :1", "a: 1", "a : 1", "a\u2003:1", "a:1)", "(a:1",
+    "a:b:c", "a<b:c", "a:", ":", "a::b", '"unterminated', 'a:"x" "y"', 'a:"x"y', "a:{b:1} c", "a:1 (b)",
+    "é:ü", "a:日本", "a:b\x00c",
+]
+
+
+@pytest.mark.parametrize("query", EDGE_CASES)
+def test_fast_path_agrees_with_the_peg_port_on_edge_cases(query):
+    _assert_fast_agrees(query)
+
+
+def _random_queries(seed: int, count: int):
+    """Token soup that hits the grammar's corners, and raw character soup over its special characters."""
+    tokens = ["a", "b.c", "data.*", '"odd field"', "1", "x y", r'"q \" x"', "*", "a*b", r"x\*y", r"\(", r"\u0041",
+              r"\and", r"\not", "not", "or", "and", "cannot", "\\", '"', " or ", " and ", " not ", "not ", " OR ",
+              " AnD ", "(", ")", "{", "}", ":", " : ", "<", ">=", " ", "\t", "\u00a0", r"\t", r"\u00zz"]
+    alphabet = 'ab:(){}<>=*"\\ \tnotrdANOu0F1\u00a0.'
+    rng = random.Random(seed)
+    for k in range(count):
+        if k % 2:
+            yield "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 14)))
+        else:
+            yield "".join(rng.choice(tokens) for _ in range(rng.randint(1, 10)))
+
+
+def test_fast_path_agrees_with_the_peg_port_on_random_queries():
+    valid = 0
+    for q in _random_queries(seed=7, count=4000):
+        _assert_fast_agrees(q)
+        valid += _parse_fast(q) is not None
+    assert valid > 500  # the soup is not all syntax errors, so the fast path is exercised too
+
+
+def test_fast_path_gives_up_on_deep_nesting_and_the_port_takes_over():
+    query = "(" * 400 + "a:1" + ")" * 400
+    assert _parse_fast(query) is None
+    assert parse(query) == Is(lit("a"), lit("1"))
+
+
+def test_results_are_cached_so_fields_does_not_parse_again():
+    _parse_cached.cache_clear()
+    parse("a:1 and b:2")
+    assert fields("a:1 and b:2") == ["a", "b"]
+    assert _parse_cached.cache_info().hits == 1
+
+
+def test_a_cached_error_is_raised_afresh_each_time():
+    errors = []
+    for _ in range(2):
+        with pytest.raises(KQLSyntaxError) as err:
+            parse("response:")
+        errors.append(err.value)
+    assert errors[0] is not errors[1]
+    assert {(e.message, e.position, e.query) for e in errors} == {
+        ('Expected "(", "{", value, whitespace but end of input found.', 9, "response:")}

@@ -216,6 +216,12 @@ def test_shape_errors() -> None:
         LensChart.model_validate({"chart": "bar", "metric": "count", "metrics": ["count"]})
     with pytest.raises(ValidationError, match="unknown|Extra inputs"):
         LensChart.model_validate({"chart": "bar", "metric": "count", "colour": "red"})
+    with pytest.raises(ValidationError, match="slices cannot be used in a bar chart; it takes x, breakdown"):
+        LensChart.model_validate({"chart": "bar", "slices": [{"terms": "a"}], "metric": "count"})
+    with pytest.raises(ValidationError, match="a gauge chart needs metric:"):
+        LensChart.model_validate({"chart": "gauge", "metrics": ["count", "max(a)"]})
+    with pytest.raises(ValidationError, match="a line chart needs metric: or metrics"):
+        LensChart.model_validate({"chart": "line", "x": "@timestamp"})
 
 
 def test_fields_and_queries_with_their_yaml_paths() -> None:

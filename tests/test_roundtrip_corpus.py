@@ -124,7 +124,7 @@ def roundtrip_batch(batch: CorpusBatch, work: Path, tally: Tally) -> None:
         if got == expected:
             tally.exact[key[0]] += 1
             continue
-        why = (str(DeepDiff(expected, got, max_diffs=3))[:300] if got is not None else
+        why = (str(DeepDiff(expected, got))[:300] if got is not None else
                "; ".join(problems.get(files.get(key, ""), []))[:300] or
                "; ".join(f"{f}" for f in report.findings if key[1] in f.subject)[:300] or "not written")
         tally.failures.append(f"{batch.name}: {key[0]} {key[1]}: {why}")

@@ -7,6 +7,7 @@ from typing import Any
 
 from kibana_sync import kql
 from kibana_sync.diagnostics import Diagnostic, Severity
+from kibana_sync.kinds._dashboard_filters import FilterSpec
 from kibana_sync.kinds._dashboard_layout import geometry_problems
 from kibana_sync.kinds._dashboard_model import DashboardModel, LensPanel, PanelCommon
 from kibana_sync.kinds._dashboard_panels import derived_panel_ids
@@ -18,22 +19,40 @@ Path = tuple[str | int, ...]
 
 def check_dashboard(entry: Entry, project: Any) -> list[Diagnostic]:
     m: DashboardModel = entry.model
-    out: list[Diagnostic] = []
-    names = [_panel_name(i, p) for i, p in enumerate(m.panels)]
-    for problem in geometry_problems(m.panels, names):
-        out.append(entry.diagnostic(("panels", problem.panel, problem.field), problem.message))
-    out.extend(_duplicate_panel_ids(entry, m, names))
+    out = _check_grid(entry, m)
     if m.refresh is not None and m.time is None:
         out.append(entry.diagnostic(("refresh",), "a refresh interval is only stored with a time range: add "
                                                   "`time: {from: now-24h, to: now}` or remove `refresh`"))
-    default_fields = _declared_fields(project, m.data_view)
     if m.query_language == "kuery":
-        where = f"data view {ref_id(m.data_view)!r}" if m.data_view is not None else ""
-        out.extend(_check_kql(entry, ("query",), m.query, default_fields, where))
+        out.extend(_check_kql(entry, ("query",), m.query, _declared_fields(project, m.data_view),
+                              _data_view_name(m.data_view)))
+    out.extend(_check_filters(entry, project, m))
     for i, panel in enumerate(m.panels):
         if isinstance(panel, LensPanel):
             out.extend(_check_lens_panel(entry, project, m, i, panel))
     return out
+
+
+def _check_grid(entry: Entry, m: DashboardModel) -> list[Diagnostic]:
+    names = [_panel_name(i, p) for i, p in enumerate(m.panels)]
+    out = [entry.diagnostic(("panels", problem.panel, problem.field), problem.message)
+           for problem in geometry_problems(m.panels, names)]
+    return out + _duplicate_panel_ids(entry, m, names)
+
+
+def _check_filters(entry: Entry, project: Any, m: DashboardModel) -> list[Diagnostic]:
+    out = []
+    for i, f in enumerate(m.filters):
+        if isinstance(f, FilterSpec):
+            data_view = f.data_view if f.data_view is not None else m.data_view
+            fields = _declared_fields(project, data_view)
+            if fields is not None and not _matches(f.field, fields):
+                out.append(_unknown_field(entry, ("filters", i, "field"), f.field, _data_view_name(data_view)))
+    return out
+
+
+def _data_view_name(data_view: Ref | None) -> str:
+    return f"data view {ref_id(data_view)!r}" if data_view is not None else "the data view"
 
 
 def _panel_name(index: int, panel: PanelCommon) -> str:
@@ -59,7 +78,7 @@ def _check_lens_panel(entry: Entry, project: Any, m: DashboardModel, i: int, pan
         return [entry.diagnostic(("panels", i, "chart"), "this chart has no data view: set `data_view` on the "
                                                          "panel or a default `data_view` on the dashboard")]
     fields = _declared_fields(project, data_view)
-    where = f"data view {ref_id(data_view)!r}"
+    where = _data_view_name(data_view)
     out = []
     for path, field in lens_fields(panel):
         if fields is not None and field not in fields:

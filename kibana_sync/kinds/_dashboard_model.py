@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Discriminator, Field, Tag
 
+from kibana_sync.kinds._dashboard_filters import Filter
 from kibana_sync.kinds.base import Model, Ref
 from kibana_sync.lens import LensChart
 
@@ -136,8 +137,8 @@ class DashboardModel(Model):
     data_view: Ref | None = Field(default=None, description="default data view for panels that name none")
     query: str = Field(default="", description="KQL query applied to every panel")
     query_language: Literal["kuery", "lucene"] = "kuery"
-    filters: list[dict[str, Any]] = Field(
-        default_factory=list, description="Kibana filters; meta.index is a data view id")
+    filters: list[Filter] = Field(default_factory=list, description="filter pills: {field, is | is_one_of | "
+                                  "exists | is_between, negate}, or a stored Kibana filter kept verbatim")
     options: Options = Field(default_factory=Options)
     panels: list[Panel] = Field(default_factory=list)
     raw_attributes: dict[str, Any] = Field(

@@ -102,7 +102,8 @@ def _apply_common_config(panel: PanelCommon, config: dict[str, Any]) -> None:
 
 def _compile_raw(panel: RawPanel, panel_index: str, grid: dict[str, Any]) -> dict[str, Any]:
     stored = copy.deepcopy(panel.raw)
-    stored.setdefault("gridData", grid)  # a raw gridData (with keys this tool does not know) wins
+    # gridData keys this tool does not know (and a gridData.i that is not the panelIndex) are kept
+    stored["gridData"] = {**grid, **stored.get("gridData", {})}
     stored.setdefault("panelIndex", panel_index)
     if panel.title is not None:
         stored["title"] = panel.title
@@ -245,9 +246,14 @@ def _raw(stored: dict[str, Any], references: list[dict[str, str]]) -> Decompiled
         data["id"] = raw.pop("panelIndex")
     if isinstance(raw.get("title"), str):
         data["title"] = raw.pop("title")
-    if _plain_grid(stored):
-        grid = raw.pop("gridData")
+    grid = raw.pop("gridData", None)
+    if isinstance(grid, dict) and all(type(grid.get(k)) is int for k in "xywh"):
         data.update({"at": {"x": grid["x"], "y": grid["y"]}, "w": grid["w"], "h": grid["h"]})
+        rest = {k: v for k, v in grid.items() if k not in "xywh" and (k != "i" or v != data.get("id"))}
+        if rest:
+            raw["gridData"] = rest
+    elif grid is not None:
+        raw["gridData"] = grid  # not a position this tool can read: kept as it is
     used = [r for r in references if _belongs_to(r, stored)]
     data["raw"] = raw
     if used:

@@ -14,6 +14,13 @@ from typing import Any
 
 from kibana_sync.diagnostics import Diagnostic
 from kibana_sync.kinds._dashboard_check import check_dashboard
+from kibana_sync.kinds._dashboard_filters import (
+    FILTER_REF,
+    FilterSpec,
+    compact_filter,
+    normalise_filter,
+    stored_filters,
+)
 from kibana_sync.kinds._dashboard_layout import Placement, Point, layout
 from kibana_sync.kinds._dashboard_model import (
     DEFAULT_PANEL_HEIGHT,
@@ -54,8 +61,9 @@ _OPTION_KEYS = {"useMargins": "use_margins", "syncColors": "sync_colors", "syncC
                 "syncTooltips": "sync_tooltips", "hidePanelTitles": "hide_panel_titles"}
 # What the time picker holds when a dashboard stores a time range but no refresh (Kibana's default).
 _DEFAULT_REFRESH = {"pause": True, "value": 60000}
-_FILTER_REF = "kibanaSavedObjectMeta.searchSourceJSON.filter[{}].meta.index"
 _EXTRA_SERVER_FIELDS = ("created_by", "updated_by")
+# 7.x search-source leftovers; a dashboard reads only the query and filters of its search source.
+_IGNORED_SOURCE_KEYS = ("highlightAll", "version")
 
 
 class DashboardKind(Kind):
@@ -71,6 +79,8 @@ class DashboardKind(Kind):
         uses = [RefUse("tag", tag, ("tags", i)) for i, tag in enumerate(m.tags)]
         if m.data_view is not None:
             uses.append(RefUse("data_view", m.data_view, ("data_view",)))
+        uses.extend(RefUse("data_view", f.data_view, ("filters", i, "data_view"))
+                    for i, f in enumerate(m.filters) if isinstance(f, FilterSpec) and f.data_view is not None)
         for i, panel in enumerate(m.panels):
             if isinstance(panel, LensPanel) and panel.data_view is not None:
                 uses.append(RefUse("data_view", panel.data_view, ("panels", i, "data_view")))
@@ -90,7 +100,7 @@ class DashboardKind(Kind):
             field_type_for=lambda dv_id: _field_types(project, dv_id),
             resolve=project.resolve,
         )
-        filters, references = _stored_filters(m.filters)
+        filters, references = stored_filters(m.filters, ctx.data_view_id, project.resolve)
         panels = []
         panel_ids = derived_panel_ids(entry.id, [p.title for p in m.panels], [p.id for p in m.panels])
         for panel, panel_index, box in zip(m.panels, panel_ids, layout(m.panels), strict=True):
@@ -153,6 +163,7 @@ class DashboardKind(Kind):
         if leftover:
             data["raw_references"] = leftover
         _hoist_data_view(data)
+        _drop_default_filter_data_views(data)
         if "panels" in data:
             data["panels"] = [_in_field_order(p, PanelCommon, last=("raw_config",)) for p in data["panels"]]
         result.data = _in_field_order(data, DashboardModel)
@@ -184,7 +195,10 @@ class DashboardKind(Kind):
         meta = dict(attrs.get("kibanaSavedObjectMeta", {}))
         source = loads_embedded(meta.get("searchSourceJSON", "{}"))
         if isinstance(source, dict):
-            source = {"query": {"query": "", "language": "kuery"}, "filter": [], **source}
+            source = {"query": {"query": "", "language": "kuery"}, "filter": [],
+                      **{k: v for k, v in source.items() if k not in _IGNORED_SOURCE_KEYS}}
+            if isinstance(source["filter"], list):
+                source["filter"] = [normalise_filter(f) for f in source["filter"]]
         meta["searchSourceJSON"] = source
         attrs["kibanaSavedObjectMeta"] = meta
         attrs.setdefault("timeRestore", False)
@@ -208,20 +222,6 @@ def _field_types(project: Any, data_view_id: str) -> FieldType:
     entry = project.get(data_view_id)
     model = getattr(entry, "model", None)
     return getattr(model, "field_type", lambda _field: None)
-
-
-def _stored_filters(filters: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, str]]]:
-    """Filters as Kibana stores them: each ``meta.index`` becomes a reference (extract_references.ts)."""
-    stored, references = [], []
-    for i, original in enumerate(filters):
-        f = copy.deepcopy(original)
-        meta = f.get("meta")
-        if isinstance(meta, dict) and isinstance(meta.get("index"), str):
-            name = _FILTER_REF.format(i)
-            references.append(reference("index-pattern", meta.pop("index"), name))
-            meta["indexRefName"] = name
-        stored.append(f)
-    return stored, references
 
 
 def _stored_refresh(refresh: str | RefreshInterval | None) -> dict[str, Any]:
@@ -289,7 +289,7 @@ def _decompile_search_source(attrs: dict[str, Any], refs: list[dict[str, str]], 
 
 
 def _parse_search_source(source: Any, refs: list[dict[str, str]]):
-    if not isinstance(source, dict) or not set(source) <= {"query", "filter"}:
+    if not isinstance(source, dict) or not set(source) <= {"query", "filter", *_IGNORED_SOURCE_KEYS}:
         return None
     query = source.get("query", {"query": "", "language": "kuery"})
     if not (isinstance(query, dict) and set(query) == {"query", "language"} and isinstance(query["query"], str)
@@ -300,18 +300,20 @@ def _parse_search_source(source: Any, refs: list[dict[str, str]]):
         return None
     out, used = [], []
     for i, original in enumerate(filters):
+        if not isinstance(original, dict):
+            return None
         f = copy.deepcopy(original)
-        meta = f.get("meta") if isinstance(f, dict) else None
+        meta = f.get("meta")
         if isinstance(meta, dict) and "index" in meta:
             return None  # an inline data view id would be extracted to a reference on compile
         if isinstance(meta, dict) and "indexRefName" in meta:
             ref = next((r for r in refs if r["name"] == meta["indexRefName"]), None)
-            if ref is None or meta["indexRefName"] != _FILTER_REF.format(i) or ref["type"] != "index-pattern":
+            if ref is None or meta["indexRefName"] != FILTER_REF.format(i) or ref["type"] != "index-pattern":
                 return None
             meta["index"] = ref["id"]
             del meta["indexRefName"]
             used.append(ref)
-        out.append(f)
+        out.append(compact_filter(f) or f)
     return query["query"], query["language"], out, used
 
 
@@ -358,6 +360,16 @@ def _in_field_order(data: dict[str, Any], model: type[Model], last: tuple[str, .
     first = [k for k in order if k in data and k not in last]
     rest = [k for k in data if k not in order and k not in last]
     return {k: data[k] for k in [*first, *rest, *(k for k in last if k in data)]}
+
+
+def _drop_default_filter_data_views(data: dict[str, Any]) -> None:
+    """Compact filters on the dashboard's own data view need not name it; without one, the first names it."""
+    compact = [f for f in data.get("filters", []) if "field" in f and "data_view" in f]
+    if compact and "data_view" not in data and not any("chart" in p for p in data.get("panels", [])):
+        data["data_view"] = compact[0]["data_view"]
+    for f in compact:
+        if f["data_view"] == data.get("data_view"):
+            del f["data_view"]
 
 
 def _hoist_data_view(data: dict[str, Any]) -> None:

@@ -111,7 +111,8 @@ class DataViewKind(Kind):
         attrs = dict(out.get("attributes", {}))
         for key, empty in _EMBEDDED.items():
             attrs[key] = loads_embedded(attrs.get(key, dumps_embedded(empty)))
-        return {**out, "attributes": attrs}
+        # Kibana stores a missing reference list as [] (reference.md 2.1), so the two compare equal.
+        return {**out, "attributes": attrs, "references": out.get("references", [])}
 
     def decompile(self, obj: dict[str, Any]) -> Decompiled:
         attrs = dict(obj.get("attributes", {}))

@@ -18,7 +18,6 @@ XY_CHARTS = ("line", "area", "area_stacked", "area_percentage_stacked", "bar", "
              "bar_percentage_stacked", "bar_horizontal", "bar_horizontal_stacked",
              "bar_horizontal_percentage_stacked")
 PIE_CHARTS = ("pie", "donut", "treemap", "mosaic", "waffle")
-OTHER_CHARTS = ("metric", "legacy_metric", "table", "heatmap", "gauge", "tagcloud")
 ChartType = Literal[
     "line", "area", "area_stacked", "area_percentage_stacked", "bar", "bar_stacked", "bar_percentage_stacked",
     "bar_horizontal", "bar_horizontal_stacked", "bar_horizontal_percentage_stacked",
@@ -222,8 +221,45 @@ class LensChart(Model):
             raise ValueError("write either metric: or metrics: [...], not both")
         if self.reference_lines and self.chart not in XY_CHARTS:
             raise ValueError(f"reference_lines need a line, area or bar chart, not {self.chart}")
+        family = chart_family(self.chart)
+        misplaced = [k for k in _FAMILY_ONLY_KEYS if k not in _FAMILY_KEYS[family]
+                     and getattr(self, k) not in (None, [])]
+        if misplaced:
+            raise ValueError(f"{', '.join(misplaced)} cannot be used in a {self.chart} chart; it takes "
+                             f"{', '.join(_FAMILY_KEYS[family])}")
+        if family not in ("xy", "pie", "table") and self.metric is None:
+            raise ValueError(f"a {self.chart} chart needs metric: (one metric, e.g. 'count')")
+        if not self.all_metrics and family != "table":
+            raise ValueError(f"a {self.chart} chart needs metric: or metrics: [...]")
+        if not self.all_metrics and not self.rows:
+            raise ValueError("a table needs rows: [...] or metrics: [...]")
+        if self.chart == "tagcloud" and self.tags is None:
+            raise ValueError("a tagcloud needs tags: (a terms bucket)")
         return self
 
     @property
     def all_metrics(self) -> list[MetricSpec]:
         return [self.metric] if self.metric is not None else list(self.metrics)
+
+
+def chart_family(chart: str) -> str:
+    if chart in XY_CHARTS:
+        return "xy"
+    if chart in PIE_CHARTS:
+        return "pie"
+    return chart
+
+
+# Keys that only some charts use, and which of them each family takes.
+_FAMILY_ONLY_KEYS = ("x", "y", "breakdown", "slices", "tags", "rows", "split_by", "secondary_metric", "min",
+                     "max", "goal")
+_FAMILY_KEYS = {
+    "xy": ("x", "breakdown", "metric", "metrics", "reference_lines"),
+    "pie": ("slices", "metric", "metrics"),
+    "table": ("rows", "split_by", "metric", "metrics"),
+    "metric": ("metric", "secondary_metric", "max", "breakdown"),
+    "legacy_metric": ("metric",),
+    "heatmap": ("x", "y", "metric"),
+    "gauge": ("metric", "min", "max", "goal"),
+    "tagcloud": ("tags", "metric"),
+}

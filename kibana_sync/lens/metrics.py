@@ -93,7 +93,7 @@ def _split_outer(inside: str) -> tuple[str, str | None]:
 def _split_arguments(inside: str | None, text: str, count: int) -> tuple[str, str | None]:
     parts = [p.strip() for p in (inside or "").split(",")] if inside and inside.strip() else []
     if len(parts) != count or not all(parts):
-        wanted = "a field name" if count == 1 else "a field name and a number"
+        wanted = "a field name" if count == 1 else "a field name and a number, e.g. percentile(latency, 95)"
         raise ValueError(f"{text!r}: expected {wanted} inside the parentheses")
     return parts[0], parts[1] if count == 2 else None
 

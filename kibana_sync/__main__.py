@@ -1,0 +1,5 @@
+"""``python -m kibana_sync``: the same as the ``kibana-sync`` command."""
+
+from kibana_sync.cli import main
+
+main(prog_name="kibana-sync")
