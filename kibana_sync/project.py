@@ -117,7 +117,7 @@ def _pydantic_diagnostic(source: SourceFile, kind: Kind, err: dict[str, Any]) ->
     elif kind_of_error == "missing":
         message = "required field is missing"
     else:
-        message = err["msg"]
+        message = err["msg"].removeprefix("Value error, ").removeprefix("Assertion failed, ")
         if "input" in err and kind_of_error not in ("value_error", "assertion_error"):
             message += f" (got {err['input']!r})"
     return Diagnostic(source.path, line, col, field_path, message)

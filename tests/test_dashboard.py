@@ -500,3 +500,14 @@ def test_genesis_dashboards_import_into_kibana_and_export_unchanged(genesis_obje
     live = {o["id"]: o for o in map(json.loads, exported.text.splitlines()) if o.get("type") == "dashboard"}
     for dashboard in dashboards:
         assert KIND.normalise(live[dashboard["id"]]) == KIND.normalise(dashboard)
+
+
+def test_a_restored_time_without_a_range_is_kept_raw_with_its_refresh() -> None:
+    obj = {"id": "d", "type": "dashboard", "references": [],
+           "attributes": {"title": "D", "panelsJSON": "[]", "timeRestore": True, "timeFrom": "now-1d",
+                          "refreshInterval": {"pause": False, "value": 10000}}}
+    data = KIND.decompile(obj).data
+    assert "time" not in data and "refresh" not in data
+    assert data["raw_attributes"] == {"timeRestore": True, "timeFrom": "now-1d",
+                                      "refreshInterval": {"pause": False, "value": 10000}}
+    assert KIND.normalise(roundtrip(obj)) == KIND.normalise(obj)

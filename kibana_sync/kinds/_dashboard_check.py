@@ -115,11 +115,10 @@ def _declared_fields(project: Any, data_view: Ref | None) -> set[str] | None:
     if data_view is None or not isinstance(data_view, str):
         return None
     entry = project.get(data_view)
-    model = getattr(entry, "model", None)
-    declared: dict[str, Any] = getattr(model, "fields", None) or {}
-    if not declared:
+    if entry is None or entry.kind.name != "data_view" or not entry.model.fields:
         return None
-    known = set(declared) | set(getattr(model, "runtime_fields", {}))
-    if getattr(model, "time_field", None):
+    model = entry.model
+    known = set(model.fields) | set(model.runtime_fields)
+    if model.time_field:
         known.add(model.time_field)
     return known

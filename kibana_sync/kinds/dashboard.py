@@ -2,44 +2,43 @@
 
 Compiled to the ``dashboard`` saved object as Kibana 8.11 exports it (reference 3.4): ``panelsJSON``,
 ``optionsJSON`` and ``searchSourceJSON`` as JSON strings, tag references ``tag-ref-<id>``, filter data views
-extracted to references. The YAML model is in ``_dashboard_model``, panels in ``_dashboard_panels``, the grid
-in ``_dashboard_layout`` and the semantic checks in ``_dashboard_check``.
+extracted to references. The YAML model is in ``_dashboard_model``, panels in ``_dashboard_panels``, filters in
+``_dashboard_filters``, the grid in ``_dashboard_layout``, checks in ``_dashboard_check`` and export in
+``_dashboard_decompile``.
 """
 
 from __future__ import annotations
 
 import copy
-from collections import Counter
 from typing import Any
 
 from kibana_sync.diagnostics import Diagnostic
 from kibana_sync.kinds._dashboard_check import check_dashboard
+from kibana_sync.kinds._dashboard_decompile import (
+    DEFAULT_REFRESH,
+    IGNORED_SOURCE_KEYS,
+    OPTION_KEYS,
+    decompile_dashboard,
+    default_options,
+)
 from kibana_sync.kinds._dashboard_filters import (
-    FILTER_REF,
     FilterSpec,
-    compact_filter,
     normalise_filter,
     stored_filters,
 )
-from kibana_sync.kinds._dashboard_layout import Placement, Point, layout
+from kibana_sync.kinds._dashboard_layout import layout
 from kibana_sync.kinds._dashboard_model import (
-    DEFAULT_PANEL_HEIGHT,
-    DEFAULT_PANEL_WIDTH,
     DashboardModel,
     LensPanel,
-    Options,
-    PanelCommon,
     RefreshInterval,
     SearchPanel,
     duration_ms,
-    duration_text,
 )
 from kibana_sync.kinds._dashboard_panels import (
     FieldType,
     PanelContext,
     absorb_lens_references,
     compile_panel,
-    decompile_panel,
     derived_panel_ids,
     normalise_panel,
 )
@@ -47,7 +46,6 @@ from kibana_sync.kinds.base import (
     Decompiled,
     Entry,
     Kind,
-    Model,
     RefUse,
     dumps_embedded,
     loads_embedded,
@@ -56,14 +54,7 @@ from kibana_sync.kinds.base import (
     strip_server_fields,
 )
 
-# optionsJSON keys in Kibana's order, with the YAML option each one is.
-_OPTION_KEYS = {"useMargins": "use_margins", "syncColors": "sync_colors", "syncCursor": "sync_cursor",
-                "syncTooltips": "sync_tooltips", "hidePanelTitles": "hide_panel_titles"}
-# What the time picker holds when a dashboard stores a time range but no refresh (Kibana's default).
-_DEFAULT_REFRESH = {"pause": True, "value": 60000}
 _EXTRA_SERVER_FIELDS = ("created_by", "updated_by")
-# 7.x search-source leftovers; a dashboard reads only the query and filters of its search source.
-_IGNORED_SOURCE_KEYS = ("highlightAll", "version")
 
 
 class DashboardKind(Kind):
@@ -113,7 +104,7 @@ class DashboardKind(Kind):
             "title": m.title,
             "description": m.description,
             "panelsJSON": dumps_embedded(panels),
-            "optionsJSON": dumps_embedded({key: getattr(m.options, name) for key, name in _OPTION_KEYS.items()}),
+            "optionsJSON": dumps_embedded({key: getattr(m.options, name) for key, name in OPTION_KEYS.items()}),
             "version": 1,
             "timeRestore": m.time is not None,
             "kibanaSavedObjectMeta": {"searchSourceJSON": dumps_embedded(
@@ -128,46 +119,7 @@ class DashboardKind(Kind):
     # --- decompile -----------------------------------------------------------------------------------------
 
     def decompile(self, obj: dict[str, Any]) -> Decompiled:
-        attrs = dict(obj.get("attributes", {}))
-        refs = [dict(r) for r in obj.get("references", [])]
-        used: list[dict[str, str]] = []
-        data: dict[str, Any] = {"id": obj["id"], "title": attrs.pop("title", "")}
-        raw: dict[str, Any] = {}
-        description = attrs.pop("description", "")
-        if not isinstance(description, str):
-            raw["description"] = description
-        elif description:
-            data["description"] = description
-        tags = [r for r in refs if r.get("type") == "tag" and r.get("name") == f"tag-ref-{r.get('id')}"]
-        if tags:
-            data["tags"] = [r["id"] for r in tags]
-            used.extend(tags)
-        _decompile_time(attrs, data, raw)
-        _decompile_options(attrs, data, raw)
-        used.extend(_decompile_search_source(attrs, refs, data, raw))
-        result = Decompiled(data)
-        panels = loads_embedded(attrs.pop("panelsJSON", "[]"))
-        if isinstance(panels, list) and all(isinstance(p, dict) for p in panels):
-            data["panels"], panel_refs = _decompile_panels(obj["id"], panels, refs, result)
-            used.extend(panel_refs)
-        else:
-            raw["panelsJSON"] = obj["attributes"]["panelsJSON"]
-        attrs.pop("hits", None)  # a view counter Kibana no longer reads
-        if attrs.pop("version", 1) != 1:
-            raw["version"] = obj["attributes"]["version"]
-        raw.update(attrs)  # controlGroupInput and anything newer: kept verbatim
-        if raw:
-            data["raw_attributes"] = raw
-        # identity, not equality: two equal references may serve two places, each needs its own copy
-        leftover = [r for r in refs if not any(r is u for u in used)]
-        if leftover:
-            data["raw_references"] = leftover
-        _hoist_data_view(data)
-        _drop_default_filter_data_views(data)
-        if "panels" in data:
-            data["panels"] = [_in_field_order(p, PanelCommon, last=("raw_config",)) for p in data["panels"]]
-        result.data = _in_field_order(data, DashboardModel)
-        return result
+        return decompile_dashboard(obj)
 
     # --- normalise -----------------------------------------------------------------------------------------
 
@@ -190,20 +142,20 @@ class DashboardKind(Kind):
         attrs["panelsJSON"] = panels
         options = loads_embedded(attrs.get("optionsJSON", "{}"))
         if isinstance(options, dict):
-            options = {**_default_options(), **options}
+            options = {**default_options(), **options}
         attrs["optionsJSON"] = options
         meta = dict(attrs.get("kibanaSavedObjectMeta", {}))
         source = loads_embedded(meta.get("searchSourceJSON", "{}"))
         if isinstance(source, dict):
             source = {"query": {"query": "", "language": "kuery"}, "filter": [],
-                      **{k: v for k, v in source.items() if k not in _IGNORED_SOURCE_KEYS}}
+                      **{k: v for k, v in source.items() if k not in IGNORED_SOURCE_KEYS}}
             if isinstance(source["filter"], list):
                 source["filter"] = [normalise_filter(f) for f in source["filter"]]
         meta["searchSourceJSON"] = source
         attrs["kibanaSavedObjectMeta"] = meta
         attrs.setdefault("timeRestore", False)
         if attrs["timeRestore"]:
-            attrs.setdefault("refreshInterval", _DEFAULT_REFRESH)
+            attrs.setdefault("refreshInterval", DEFAULT_REFRESH)
         else:  # without timeRestore Kibana ignores the stored time and refresh interval
             for key in ("timeFrom", "timeTo", "refreshInterval"):
                 attrs.pop(key, None)
@@ -212,171 +164,19 @@ class DashboardKind(Kind):
         return out
 
 
-def _default_options() -> dict[str, bool]:
-    defaults = Options()
-    return {key: getattr(defaults, name) for key, name in _OPTION_KEYS.items()}
-
-
 def _field_types(project: Any, data_view_id: str) -> FieldType:
     """The declared mapping types of a data view in the repo; nothing is known of external ones."""
     entry = project.get(data_view_id)
-    model = getattr(entry, "model", None)
-    return getattr(model, "field_type", lambda _field: None)
+    if entry is None or entry.kind.name != "data_view":
+        return lambda _field: None
+    return entry.model.field_type
 
 
 def _stored_refresh(refresh: str | RefreshInterval | None) -> dict[str, Any]:
     if refresh is None:
-        return dict(_DEFAULT_REFRESH)
+        return dict(DEFAULT_REFRESH)
     if isinstance(refresh, str):
         return {"pause": False, "value": duration_ms(refresh)}
     return {"pause": refresh.paused, "value": duration_ms(refresh.every)}
 
 
-def _decompile_time(attrs: dict[str, Any], data: dict[str, Any], raw: dict[str, Any]) -> None:
-    restore = attrs.pop("timeRestore", False)
-    time_from, time_to = attrs.pop("timeFrom", None), attrs.pop("timeTo", None)
-    refresh = attrs.pop("refreshInterval", None)
-    if restore is not True:
-        if restore is not False:
-            raw["timeRestore"] = restore
-        return  # the stored range and refresh are dead without timeRestore (see normalise)
-    if isinstance(time_from, str) and isinstance(time_to, str):
-        data["time"] = {"from": time_from, "to": time_to}
-    else:
-        raw.update({"timeRestore": True, "timeFrom": time_from, "timeTo": time_to})
-    if refresh is None or refresh == _DEFAULT_REFRESH:
-        return
-    if isinstance(refresh, dict) and set(refresh) == {"pause", "value"} and isinstance(refresh["pause"], bool) \
-            and type(refresh["value"]) is int and refresh["value"] >= 0:
-        every = duration_text(refresh["value"])
-        data["refresh"] = {"every": every, "paused": True} if refresh["pause"] else every
-    else:
-        raw["refreshInterval"] = refresh
-
-
-def _decompile_options(attrs: dict[str, Any], data: dict[str, Any], raw: dict[str, Any]) -> None:
-    stored = attrs.pop("optionsJSON", None)
-    options = loads_embedded(stored) if stored is not None else {}
-    if isinstance(options, dict) and set(options) <= set(_OPTION_KEYS) \
-            and all(isinstance(v, bool) for v in options.values()):
-        defaults = _default_options()
-        changed = {_OPTION_KEYS[k]: v for k, v in options.items() if v != defaults[k]}
-        if changed:
-            data["options"] = changed
-    else:
-        raw["optionsJSON"] = stored
-
-
-def _decompile_search_source(attrs: dict[str, Any], refs: list[dict[str, str]], data: dict[str, Any],
-                             raw: dict[str, Any]) -> list[dict[str, str]]:
-    """Query and filters, with filter data views put back from the references; raw when not expressible."""
-    meta = attrs.pop("kibanaSavedObjectMeta", None)
-    source = loads_embedded(meta.get("searchSourceJSON", "{}")) if isinstance(meta, dict) else None
-    parsed = _parse_search_source(source, refs) if isinstance(meta, dict) and set(meta) <= {"searchSourceJSON"} \
-        else None
-    if parsed is None:
-        if meta is not None:
-            raw["kibanaSavedObjectMeta"] = meta
-        return []
-    query, language, filters, used = parsed
-    if query:
-        data["query"] = query
-    if language != "kuery":
-        data["query_language"] = language
-    if filters:
-        data["filters"] = filters
-    return used
-
-
-def _parse_search_source(source: Any, refs: list[dict[str, str]]):
-    if not isinstance(source, dict) or not set(source) <= {"query", "filter", *_IGNORED_SOURCE_KEYS}:
-        return None
-    query = source.get("query", {"query": "", "language": "kuery"})
-    if not (isinstance(query, dict) and set(query) == {"query", "language"} and isinstance(query["query"], str)
-            and query["language"] in ("kuery", "lucene")):
-        return None
-    filters = source.get("filter", [])
-    if not isinstance(filters, list):
-        return None
-    out, used = [], []
-    for i, original in enumerate(filters):
-        if not isinstance(original, dict):
-            return None
-        f = copy.deepcopy(original)
-        meta = f.get("meta")
-        if isinstance(meta, dict) and "index" in meta:
-            return None  # an inline data view id would be extracted to a reference on compile
-        if isinstance(meta, dict) and "indexRefName" in meta:
-            ref = next((r for r in refs if r["name"] == meta["indexRefName"]), None)
-            if ref is None or meta["indexRefName"] != FILTER_REF.format(i) or ref["type"] != "index-pattern":
-                return None
-            meta["index"] = ref["id"]
-            del meta["indexRefName"]
-            used.append(ref)
-        out.append(compact_filter(f) or f)
-    return query["query"], query["language"], out, used
-
-
-def _decompile_panels(dashboard_id: str, stored_panels: list[dict[str, Any]], refs: list[dict[str, str]],
-                      result: Decompiled) -> tuple[list[dict[str, Any]], list[dict[str, str]]]:
-    panels, used = [], []
-    for stored in stored_panels:
-        decompiled = decompile_panel(stored, refs)
-        panels.append(decompiled.data)
-        used.extend(decompiled.used_references)
-        if decompiled.compact:
-            result.compact_parts += 1
-        else:
-            result.raw_parts += 1
-    _drop_implied_keys(dashboard_id, panels)
-    return panels, used
-
-
-def _drop_implied_keys(dashboard_id: str, panels: list[dict[str, Any]]) -> None:
-    """Leave out what the YAML implies anyway: flowed positions, default sizes, derived ids."""
-    def places() -> list[Placement]:
-        return [Placement(Point(**p["at"]) if "at" in p else None, p.get("w", DEFAULT_PANEL_WIDTH),
-                          p.get("h", DEFAULT_PANEL_HEIGHT)) for p in panels]
-
-    expected = layout(places())
-    for panel in panels:
-        if "at" in panel:
-            at = panel.pop("at")
-            if layout(places()) != expected:
-                panel["at"] = at
-    for panel in panels:
-        for key, default in (("w", DEFAULT_PANEL_WIDTH), ("h", DEFAULT_PANEL_HEIGHT)):
-            if panel.get(key) == default:
-                del panel[key]
-    derived = derived_panel_ids(dashboard_id, [p.get("title") for p in panels], [None] * len(panels))
-    for panel, panel_id in zip(panels, derived, strict=True):
-        if panel["id"] == panel_id:
-            del panel["id"]
-
-
-def _in_field_order(data: dict[str, Any], model: type[Model], last: tuple[str, ...] = ()) -> dict[str, Any]:
-    """Keys in the order the model declares them (then the rest as they came), so exports read top-down."""
-    order = [f.alias or name for name, f in model.model_fields.items()]
-    first = [k for k in order if k in data and k not in last]
-    rest = [k for k in data if k not in order and k not in last]
-    return {k: data[k] for k in [*first, *rest, *(k for k in last if k in data)]}
-
-
-def _drop_default_filter_data_views(data: dict[str, Any]) -> None:
-    """Compact filters on the dashboard's own data view need not name it; without one, the first names it."""
-    compact = [f for f in data.get("filters", []) if "field" in f and "data_view" in f]
-    if compact and "data_view" not in data and not any("chart" in p for p in data.get("panels", [])):
-        data["data_view"] = compact[0]["data_view"]
-    for f in compact:
-        if f["data_view"] == data.get("data_view"):
-            del f["data_view"]
-
-
-def _hoist_data_view(data: dict[str, Any]) -> None:
-    """When every Lens panel reads the same data view, name it once on the dashboard."""
-    lens = [p for p in data.get("panels", []) if "chart" in p and "data_view" in p]
-    counts = Counter(str(p["data_view"]) for p in lens)
-    if len(counts) == 1 and len(lens) == sum(1 for p in data.get("panels", []) if "chart" in p):
-        data["data_view"] = lens[0]["data_view"]
-        for p in lens:
-            del p["data_view"]
