@@ -203,7 +203,7 @@ def _drop_implied_keys(dashboard_id: str, panels: list[dict[str, Any]]) -> None:
                 del panel[key]
     derived = derived_panel_ids(dashboard_id, [p.get("title") for p in panels], [None] * len(panels))
     for panel, panel_id in zip(panels, derived, strict=True):
-        if panel["id"] == panel_id:
+        if panel.get("id") == panel_id:
             del panel["id"]
 
 

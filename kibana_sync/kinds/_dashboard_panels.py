@@ -102,8 +102,11 @@ def _apply_common_config(panel: PanelCommon, config: dict[str, Any]) -> None:
 
 def _compile_raw(panel: RawPanel, panel_index: str, grid: dict[str, Any]) -> dict[str, Any]:
     stored = copy.deepcopy(panel.raw)
-    # gridData keys this tool does not know (and a gridData.i that is not the panelIndex) are kept
-    stored["gridData"] = {**grid, **stored.get("gridData", {})}
+    if "gridData" in stored and stored["gridData"] is None:
+        del stored["gridData"]  # a pre-6.3 panel placed by col/row/size_x/size_y: it has no grid position
+    else:
+        # gridData keys this tool does not know (and a gridData.i that is not the panelIndex) are kept
+        stored["gridData"] = {**grid, **stored.get("gridData", {})}
     stored.setdefault("panelIndex", panel_index)
     if panel.title is not None:
         stored["title"] = panel.title
@@ -252,8 +255,8 @@ def _raw(stored: dict[str, Any], references: list[dict[str, str]]) -> Decompiled
         rest = {k: v for k, v in grid.items() if k not in "xywh" and (k != "i" or v != data.get("id"))}
         if rest:
             raw["gridData"] = rest
-    elif grid is not None:
-        raw["gridData"] = grid  # not a position this tool can read: kept as it is
+    else:
+        raw["gridData"] = grid  # not a position this tool can read (or none at all): kept as it is
     used = [r for r in references if _belongs_to(r, stored)]
     data["raw"] = raw
     if used:
