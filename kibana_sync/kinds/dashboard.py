@@ -54,8 +54,6 @@ from kibana_sync.kinds.base import (
     strip_server_fields,
 )
 
-_EXTRA_SERVER_FIELDS = ("created_by", "updated_by")
-
 
 class DashboardKind(Kind):
     name = "dashboard"
@@ -124,7 +122,7 @@ class DashboardKind(Kind):
     # --- normalise -----------------------------------------------------------------------------------------
 
     def normalise(self, obj: dict[str, Any]) -> dict[str, Any]:
-        out = {k: v for k, v in strip_server_fields(obj).items() if k not in _EXTRA_SERVER_FIELDS}
+        out = strip_server_fields(obj)
         attrs = dict(out.get("attributes", {}))
         attrs.setdefault("description", "")
         attrs.setdefault("version", 1)

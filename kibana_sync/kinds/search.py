@@ -90,7 +90,7 @@ class SearchKind(Kind):
 
     def normalise(self, obj: dict[str, Any]) -> dict[str, Any]:
         # Kibana 8.13+ also sets the author's profile id on save; like `updated_at`, it is not the object's content.
-        out = {k: v for k, v in strip_server_fields(obj).items() if k not in ("created_by", "updated_by")}
+        out = strip_server_fields(obj)
         attrs = {**copy.deepcopy(ATTRIBUTE_DEFAULTS), **out.get("attributes", {})}
         meta = attrs.get("kibanaSavedObjectMeta")
         if isinstance(meta, dict) and "searchSourceJSON" in meta:
