@@ -1,5 +1,6 @@
 """Loading the objects tree: every problem reported with file:line:column and field, exit 2, nothing built."""
 
+import json
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -91,3 +92,38 @@ def test_strict_turns_warnings_into_errors(tmp_path):
     runner = CliRunner()
     assert runner.invoke(main, ["validate", "--objects", str(tmp_path / "objects")]).exit_code == 0
     assert runner.invoke(main, ["validate", "--strict", "--objects", str(tmp_path / "objects")]).exit_code == 2
+
+
+def test_dangling_references_are_errors_at_the_reference(tmp_path):
+    write(tmp_path, "data_views/logs.yaml", "id: logs\nindex_pattern: logs-*\n")
+    write(tmp_path, "searches/errors.yaml", "title: Errors\ndata_view: log\nquery: 'level : ERROR'\n")
+    write(tmp_path, "dashboards/ops.yaml",
+          "title: Ops\ndata_view: logs\npanels:\n  - title: Errors\n    search: error\n")
+    errors = {Path(d.file).name: d for d in load_project(tmp_path).diagnostics.errors}
+    assert (errors["errors.yaml"].line, errors["errors.yaml"].field) == (2, "data_view")
+    assert "unknown data_view 'log' (known: logs)" in errors["errors.yaml"].message
+    assert (errors["ops.yaml"].line, errors["ops.yaml"].field) == (5, "panels[0].search")
+    assert "unknown search 'error'" in errors["ops.yaml"].message
+
+
+def test_a_reference_to_the_wrong_kind_says_what_was_expected(tmp_path):
+    write(tmp_path, "tags/logs.yaml", "id: logs\nname: Logs\n")
+    write(tmp_path, "searches/errors.yaml", "title: Errors\ndata_view: logs\n")
+    (diag,) = load_project(tmp_path).diagnostics.errors
+    assert diag.message == "'logs' is a tag, expected a data_view"
+
+
+def test_external_references_are_accepted_with_a_warning(tmp_path):
+    write(tmp_path, "searches/errors.yaml", "title: Errors\ndata_view: {external: logs-*}\n")
+    project = load_project(tmp_path)
+    assert project.ok
+    (warning,) = project.diagnostics.warnings
+    assert "external data_view 'logs-*' is not managed by this repo" in warning.message
+
+
+def test_schema_prints_every_kinds_json_schema():
+    runner = CliRunner()
+    everything = json.loads(runner.invoke(main, ["schema"]).output)
+    assert set(everything) >= {"data_views", "tags", "searches", "dashboards", "connectors", "alerts"}
+    dashboard = json.loads(runner.invoke(main, ["schema", "--kind", "dashboard"]).output)
+    assert dashboard["additionalProperties"] is False and "panels" in dashboard["properties"]
