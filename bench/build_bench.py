@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 from kibana_sync.build import compile_project, render, write_atomically
+from kibana_sync.cli import tune_gc
 from kibana_sync.project import load_project
 
 REPO = Path(__file__).resolve().parent.parent
@@ -58,6 +59,7 @@ def main() -> None:
     parser.add_argument("--dashboards", type=int, default=1000)
     parser.add_argument("--searches", type=int, default=1000)
     args = parser.parse_args()
+    tune_gc()  # as the CLI does
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "objects"
         generate(root, args.dashboards, args.searches)

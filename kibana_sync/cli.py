@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import sys
 from pathlib import Path
@@ -25,6 +26,14 @@ strict_option = click.option("--strict", is_flag=True, help="Treat warnings as e
 @click.version_option(__version__, prog_name="kibana-sync")
 def main() -> None:
     """Kibana content as YAML: validate, build, diff, push and export."""
+    tune_gc()
+
+
+def tune_gc() -> None:
+    """A run allocates hundreds of thousands of small objects that live until it ends (YAML, models, compiled
+    JSON); with the default thresholds the cyclic collector rescans them over and over, about a third of a large
+    build's time. Collecting less often keeps that cost small without turning the collector off."""
+    gc.set_threshold(50_000, 20, 100)
 
 
 def load_or_exit(objects_dir: Path, strict: bool) -> Project:
