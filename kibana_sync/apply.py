@@ -4,10 +4,12 @@ Order: saved objects (one ``_import?overwrite=true`` for all of them when the se
 lists referenced kinds first), connectors, rules (which use connectors), then deletions -- rules before the
 saved objects, each in reverse dependency order. Every object gets an ``Outcome``; one failure does not stop
 the others, and because the next run re-plans from what Kibana has, a rerun after a partial failure converges.
+A rule recreate (delete + create) whose create fails puts the old rule back, so a failed push loses no rule.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -19,6 +21,9 @@ from kibana_sync.plan import Action, Change, Plan
 
 # Import errors that make Kibana write nothing at all from that request (reference 2.3, step 5).
 _ALL_OR_NOTHING_ERRORS = frozenset({"conflict", "ambiguous_conflict", "missing_references"})
+_RULE_CREATE_KEYS = ("name", "rule_type_id", "consumer", "enabled", "tags", "schedule", "params", "throttle",
+                     "notify_when")
+_RULE_ACTION_KEYS = ("group", "id", "params", "frequency", "alerts_filter")
 _DONE = {Action.CREATE: "created", Action.UPDATE: "updated", Action.DELETE: "deleted",
          Action.RECREATE: "recreated", Action.ENABLE: "enabled", Action.DISABLE: "disabled"}
 
@@ -66,6 +71,8 @@ def _guarded(change: Change, write: Callable[[], Any]) -> Outcome:
     try:
         write()
     except KibanaError as exc:
+        if exc.status == 404 and change.action is Action.DELETE:
+            return Outcome(change, True, _DONE[change.action])  # already gone is what we wanted
         if exc.status == 409 and change.action is Action.CREATE:
             # The plan read this space and did not find the id, so it is taken in another space.
             return Outcome(change, False, f"id already used in another space ({exc.message})",
@@ -79,30 +86,76 @@ def _guarded(change: Change, write: Callable[[], Any]) -> Outcome:
 def _write_connector(client: KibanaClient, change: Change, environ: Mapping[str, str]) -> None:
     assert change.desired is not None
     body = resolve_secrets(change.desired, environ)
-    if change.action is Action.CREATE:
-        client.create_connector(change.id, body)
-    elif change.action is Action.RECREATE:
-        client.delete_connector(change.id)
-        client.create_connector(change.id, body)
-    else:
-        # PUT replaces config and secrets wholesale and rejects the type (reference 6).
-        client.update_connector(change.id, {k: body[k] for k in ("name", "config", "secrets") if k in body})
+    try:
+        _write(client, change,
+               create=lambda: client.create_connector(change.id, body),
+               # PUT replaces config and secrets wholesale and rejects the type (reference 6).
+               update=lambda: client.update_connector(change.id, {k: body[k] for k in ("name", "config", "secrets")
+                                                                  if k in body}),
+               delete=lambda: client.delete_connector(change.id))
+    except KibanaError as exc:
+        # Kibana may quote a secret back, e.g. a Slack webhook URL that xpack.actions.allowedHosts refuses.
+        raise _without_secrets(exc, body.get("secrets") or {}) from None
+
+
+def _without_secrets(exc: KibanaError, secrets: Mapping[str, Any]) -> KibanaError:
+    message = exc.message
+    for value in sorted((v for v in secrets.values() if isinstance(v, str) and v), key=len, reverse=True):
+        # Whole occurrences only, so a one-letter test secret does not mangle every word containing it.
+        message = re.sub(rf"(?<!\w){re.escape(value)}(?!\w)", "***", message)
+    return exc if message == exc.message else KibanaError(message, exc.status, None)
 
 
 def _write_rule(client: KibanaClient, change: Change) -> None:
     body = change.desired
     assert body is not None
-    if change.action is Action.CREATE:
-        client.create_rule(change.id, body)
-    elif change.action is Action.RECREATE:
-        client.delete_rule(change.id)
-        client.create_rule(change.id, body)
-    elif change.action is Action.UPDATE:
-        client.update_rule(change.id, update_body(body))
+    _write(client, change,
+           create=lambda: client.create_rule(change.id, body),
+           update=lambda: client.update_rule(change.id, update_body(body)),
+           delete=lambda: client.delete_rule(change.id))
     if change.set_enabled is True:
         client.enable_rule(change.id)
     elif change.set_enabled is False:
         client.disable_rule(change.id)
+
+
+def _write(client: KibanaClient, change: Change, *, create: Callable[[], Any], update: Callable[[], Any],
+           delete: Callable[[], Any]) -> None:
+    """Create, update or recreate one object through its API (an enable or disable alone writes nothing here)."""
+    if change.action is Action.CREATE:
+        create()
+    elif change.action is Action.UPDATE:
+        update()
+    elif change.action is Action.RECREATE:
+        delete()
+        try:
+            create()
+        except KibanaError as exc:
+            raise _recreate_failed(client, change, exc) from None
+
+
+def _recreate_failed(client: KibanaClient, change: Change, failure: KibanaError) -> KibanaError:
+    """A recreate deleted the object and could not create the new one. A rule is created again as Kibana had it,
+    so a failed push loses no rule; a connector cannot be (Kibana never returns its secrets), so the message
+    says the next push creates it. Returns the error to report."""
+    if change.live is None:
+        return KibanaError(f"deleted, but creating it again failed: {failure.message}; the next push creates it",
+                           failure.status, failure.body)
+    try:
+        client.create_rule(change.id, _rule_create_body(change.live))
+    except KibanaError as exc:
+        return KibanaError(f"deleted, but creating it again failed: {failure.message}; putting the old rule back "
+                           f"failed too: {exc.message}; the next push creates it", failure.status, failure.body)
+    return KibanaError(f"not recreated: {failure.message}; the old rule was created again as Kibana had it",
+                       failure.status, failure.body)
+
+
+def _rule_create_body(rule: dict[str, Any]) -> dict[str, Any]:
+    """A ``POST /api/alerting/rule/{id}`` body from a ``GET`` answer: the fields create accepts (reference 5.1),
+    without the server-managed ones (action uuids, connector types, API key owner, execution status, ...)."""
+    body = {k: rule[k] for k in _RULE_CREATE_KEYS if rule.get(k) is not None}
+    body["actions"] = [{k: a[k] for k in _RULE_ACTION_KEYS if a.get(k) is not None} for a in rule.get("actions") or []]
+    return body
 
 
 def _import_saved_objects(client: KibanaClient, changes: list[Change], record: Callable[[Outcome], None]) -> None:
@@ -173,7 +226,9 @@ def _delete_saved_objects(client: KibanaClient, changes: list[Change], record: C
     if not changes:
         return
     try:
-        statuses = client.bulk_delete([(c.type, c.id) for c in changes])
+        # Without force Kibana refuses to delete an object shared to other spaces, where it may still be in use;
+        # prune only answers for this space.
+        statuses = client.bulk_delete([(c.type, c.id) for c in changes], force=False)
     except KibanaError as exc:
         for change in changes:
             record(Outcome(change, False, f"delete failed: {exc}"))
@@ -184,5 +239,9 @@ def _delete_saved_objects(client: KibanaClient, changes: list[Change], record: C
         error = status.get("error") or {}
         if status.get("success") or error.get("statusCode") == 404:  # already gone is what we wanted
             record(Outcome(change, True, "deleted"))
+        elif "multiple namespaces" in str(error.get("message")):
+            record(Outcome(change, False, "not deleted: it is shared to other spaces too, where it may be in use; "
+                                          "unshare it in Kibana (Stack Management > Saved objects) or delete it "
+                                          "there"))
         else:
             record(Outcome(change, False, f"delete failed: {error.get('message', 'no status from Kibana')}"))

@@ -22,6 +22,7 @@ import httpx
 
 from kibana_sync import __version__
 from kibana_sync.connection import ConnectionConfigError, ConnectionSettings
+from kibana_sync.ndjson import parse_ndjson
 
 log = logging.getLogger(__name__)
 
@@ -142,13 +143,14 @@ class KibanaClient:
         for selection in selections:
             answer = self._call("POST", "/api/saved_objects/_export",
                                 json={**selection, "includeReferencesDeep": include_references_deep})
-            for line in answer.response.text.splitlines():
-                if not line.strip():
-                    continue
-                obj = json.loads(line)
-                if "exportedCount" not in obj:
-                    # Chunks of a deep export can share referenced objects; keep each once, first place wins.
-                    exported.setdefault((obj["type"], obj["id"]), obj)
+            parsed = parse_ndjson(answer.response.text)
+            if parsed.problems:
+                first = parsed.problems[0]
+                raise KibanaError(f"Kibana's _export answer is not the NDJSON expected, line {first.line}: "
+                                  f"{first.message}", answer.response.status_code)
+            for item in parsed.objects:
+                # Chunks of a deep export can share referenced objects; keep each once, first place wins.
+                exported.setdefault((item.obj["type"], item.obj["id"]), item.obj)
         return list(exported.values())
 
     def find(self, types: list[str], has_reference: dict | None = None, per_page: int = 1000) -> list[dict]:

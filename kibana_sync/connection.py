@@ -56,7 +56,8 @@ class ConnectionConfigError(click.ClickException):
 class ConnectionSettings(BaseModel):
     """Everything needed to talk to one Kibana space. Secrets are ``SecretStr``: masked in repr, str and dumps."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # pydantic would otherwise quote the input, credentials included, in its error messages.
+    model_config = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True)
 
     url: str
     space: str = DEFAULT_SPACE
@@ -73,7 +74,7 @@ class ConnectionSettings(BaseModel):
     @classmethod
     def _http_url(cls, url: str) -> str:
         url = url.strip().rstrip("/")
-        if re.match(r"^([a-z]+://)?[^/]*@", url):
+        if re.match(r"^([a-z][a-z0-9+.-]*://)?[^/]*@", url, re.IGNORECASE):
             # Not echoed: the part before '@' is a username and password.
             raise ValueError("the URL contains credentials; remove them and set KIBANA_API_KEY or "
                              "KIBANA_USERNAME/KIBANA_PASSWORD instead")
@@ -90,6 +91,19 @@ class ConnectionSettings(BaseModel):
             raise ValueError(f"{space!r} is not a space id: expected lowercase letters, digits, '_' or '-' "
                              "(the id from the space's URL, not its display name)")
         return space
+
+    @field_validator("api_key")
+    @classmethod
+    def _header_safe_api_key(cls, key: SecretStr | None) -> SecretStr | None:
+        if key is None:
+            return None
+        # A key read from a file often ends in a line break; left in, httpx refuses the header and quotes it.
+        value = key.get_secret_value().strip()
+        if not value or not all(" " < c < "\x7f" for c in value):
+            # Not echoed, not even in part.
+            raise ValueError("the API key is empty or contains a space, line break or non-ASCII character; "
+                             "expected the base64 'id:key' value Elasticsearch returns")
+        return SecretStr(value)
 
     @field_validator("ca_cert")
     @classmethod
@@ -244,10 +258,9 @@ def _first(layers: list[Layer], name: str) -> Value | None:
 
 
 def _flag_layer(flags: Mapping[str, Any]) -> Layer:
-    names = {"kibana_url": "url", "cloud_id": "cloud_id", "space": "space", "ca_cert": "ca_cert",
-             "insecure": "insecure", "timeout": "timeout"}
-    return {field: Value(flags[flag], "--" + flag.replace("_", "-"))
-            for flag, field in names.items() if flags.get(flag) is not None}
+    # Every flag is named after its setting, except --kibana-url (the setting is "url").
+    return {("url" if flag == "kibana_url" else flag): Value(flags[flag], "--" + flag.replace("_", "-"))
+            for flag in _FLAG_NAMES if flags.get(flag) is not None}
 
 
 def _environment_layer(environ: Mapping[str, str]) -> Layer:

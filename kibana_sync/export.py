@@ -23,6 +23,7 @@ from kibana_sync.export_raw import broken_json, raw_warning
 from kibana_sync.kinds import all_kinds, kind_for_saved_object_type
 from kibana_sync.kinds.base import Api, Decompiled, Entry, External, Kind, RefUse
 from kibana_sync.ownership import MANAGED_TAG_ID, unmark_rule, unmark_saved_object
+from kibana_sync.paths import object_title
 from kibana_sync.yamlsource import SourceFile, format_path
 from kibana_sync.yamlwrite import dump_yaml
 
@@ -39,12 +40,7 @@ class KibanaObject:
 
     @property
     def title(self) -> str:
-        attrs = self.body.get("attributes")
-        named = attrs if isinstance(attrs, dict) else self.body
-        # A data view's title is its index pattern; Kibana shows its name when it has one.
-        keys = ("name", "title") if self.type == "index-pattern" else ("title", "name")
-        value = next((named[k] for k in keys if named.get(k)), "")
-        return value if isinstance(value, str) else ""
+        return object_title(self.type, self.body)
 
     def describe(self) -> str:
         where = f" ({self.origin})" if self.origin else ""

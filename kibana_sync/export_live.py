@@ -35,7 +35,8 @@ def _saved_objects(client: KibanaClient, selection: Selection) -> list[KibanaObj
     types = _saved_object_types(selection)
     if not types:
         return []
-    if selection.everything:
+    if not (selection.ids or selection.titles):
+        # Every object of these types is chosen: one export brings them and what they use.
         found = client.export(types=types, include_references_deep=True)
     else:
         candidates = [_saved(o) for o in client.export(types=types)]
@@ -56,6 +57,8 @@ def _rule_data_views(client: KibanaClient, rules: list[KibanaObject],
 def _connectors(client: KibanaClient, selection: Selection, rules: list[KibanaObject],
                 report: ExportReport) -> list[KibanaObject]:
     needed = {id_ for rule in rules for _, id_ in uses(rule)}
+    if not needed and not _wants(selection, "connector"):
+        return []  # nothing could be chosen: spare the request
     chosen = []
     for body in client.list_connectors():
         connector = KibanaObject("connectors", "connector", body["id"], body, "Kibana")

@@ -793,7 +793,13 @@ def _walk_fields(node: Node, prefix: str) -> Iterator[str]:
 
 def fields(query: str) -> list[str]:
     """Field names the query names, in order of appearance, without repeats (``a:{b:1}`` names ``a.b``)."""
-    return list(dict.fromkeys(_walk_fields(parse(query), "")))
+    return list(_fields_cached(query))
+
+
+# Every chart of a dashboard usually repeats one query, and validate asks for its fields once per chart.
+@lru_cache(maxsize=8192)
+def _fields_cached(query: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(_walk_fields(parse(query), "")))
 
 
 # --- Lucene-isms ---------------------------------------------------------------------------------------------

@@ -138,6 +138,16 @@ def decode_embedded(value: Any) -> Any:
     return value
 
 
+def object_title(type_: str, body: dict[str, Any]) -> str:
+    """The title Kibana's UI shows for a saved object, rule or connector ("" when it has none): a data view
+    shows its name (its title is the index pattern), everything else its title or name."""
+    attrs = body.get("attributes")
+    named = attrs if isinstance(attrs, dict) else body
+    keys = ("name", "title") if type_ == "index-pattern" else ("title", "name")
+    value = next((named[k] for k in keys if named.get(k)), "")
+    return value if isinstance(value, str) else ""
+
+
 def panel_label(panel: dict[str, Any]) -> str:
     config = panel.get("embeddableConfig") or {}
     title = panel.get("title") or config.get("title") or (config.get("attributes") or {}).get("title")

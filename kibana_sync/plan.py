@@ -15,7 +15,7 @@ from kibana_sync.kinds import kind_for_saved_object_type, kind_named
 from kibana_sync.kinds.base import strip_server_fields
 from kibana_sync.kinds.rule import requires_recreate
 from kibana_sync.ownership import MANAGED_TAG_NAME, is_marked_rule
-from kibana_sync.paths import FieldChange, field_changes
+from kibana_sync.paths import FieldChange, field_changes, object_title
 
 
 class Action(StrEnum):
@@ -46,6 +46,7 @@ class Change:
     desired: dict[str, Any] | None = None  # what to send (compiled), None for deletes
     fields: list[FieldChange] = field(default_factory=list)
     set_enabled: bool | None = None  # rules: enable/disable after an update
+    live: dict[str, Any] | None = None  # a recreated rule as Kibana had it, put back if the create fails
     note: str = ""
 
     @property
@@ -119,13 +120,6 @@ def same_saved_object(live: dict[str, Any], desired: dict[str, Any]) -> bool:
         normalise_saved_object(live) == normalise_saved_object(desired)
 
 
-def _saved_object_title(obj: dict[str, Any]) -> str:
-    """The title Kibana's UI shows: data views show their name (the title is the index pattern), tags theirs."""
-    attrs = obj.get("attributes", {})
-    keys = ("name", "title") if obj["type"] in ("index-pattern", "tag") else ("title", "name")
-    return str(next((attrs[k] for k in keys if attrs.get(k)), obj["id"]))
-
-
 def _plan_saved_objects(plan: Plan, build: Build, live: LiveState, prune: bool) -> None:
     desired_keys = set()
     for obj in build.saved_objects:
@@ -133,7 +127,7 @@ def _plan_saved_objects(plan: Plan, build: Build, live: LiveState, prune: bool) 
         desired_keys.add(key)
         kind = kind_for_saved_object_type(obj["type"])
         base = Change(Action.CREATE, "saved_objects", kind.name if kind else obj["type"], obj["type"], obj["id"],
-                      _saved_object_title(obj), desired=obj)
+                      object_title(obj["type"], obj) or obj["id"], desired=obj)
         current = live.saved_objects.get(key)
         if current is None:
             plan.changes.append(base)
@@ -152,7 +146,7 @@ def _plan_saved_objects(plan: Plan, build: Build, live: LiveState, prune: bool) 
     for obj in sorted(stale, key=_delete_order):
         kind = kind_for_saved_object_type(obj["type"])
         plan.changes.append(Change(Action.DELETE, "saved_objects", kind.name if kind else obj["type"], obj["type"],
-                                   obj["id"], _saved_object_title(obj)))
+                                   obj["id"], object_title(obj["type"], obj) or obj["id"]))
 
 
 def _delete_order(obj: dict[str, Any]) -> tuple[int, str]:
@@ -165,7 +159,7 @@ def _plan_connectors(plan: Plan, build: Build, live: LiveState, update_secrets: 
         return
     kind = kind_named("connector")
     for id_, body in build.connectors.items():
-        title = body.get("name", id_)
+        title = object_title("connector", body) or id_
         current = live.connectors.get(id_)
         change = Change(Action.CREATE, "connectors", kind.name, "connector", id_, title, desired=body)
         if current is None:
@@ -180,6 +174,11 @@ def _plan_connectors(plan: Plan, build: Build, live: LiveState, update_secrets: 
         if kind.normalise({**current, "id": id_}) != kind.normalise({**body, "id": id_}):
             change.action, change.fields = Action.UPDATE, field_changes(kind, current, {**body, "id": id_})
             plan.changes.append(change)
+        elif body.get("secrets_from_env") and current.get("is_missing_secrets"):
+            # Kibana says it has none (a saved-object import of the connector, a new encryption key); the rules
+            # using it fail until a PUT sends them, so this is drift even without --update-secrets.
+            change.action, change.note = Action.UPDATE, "Kibana has no secrets for it; secrets rewritten"
+            plan.changes.append(change)
         elif update_secrets and body.get("secrets_from_env"):
             # Kibana never returns secrets, so only the user can say they changed.
             change.action, change.note = Action.UPDATE, "secrets rewritten (--update-secrets)"
@@ -193,7 +192,7 @@ def _plan_rules(plan: Plan, build: Build, live: LiveState, prune: bool) -> None:
         return
     kind = kind_named("rule")
     for id_, body in build.rules.items():
-        title = body.get("name", id_)
+        title = object_title("rule", body) or id_
         current = live.rules.get(id_)
         change = Change(Action.CREATE, "rules", kind.name, "rule", id_, title, desired=body)
         if current is None:
@@ -202,6 +201,7 @@ def _plan_rules(plan: Plan, build: Build, live: LiveState, prune: bool) -> None:
         desired = {**body, "id": id_}
         if requires_recreate(current, body):
             change.action, change.note = Action.RECREATE, "rule type or consumer changed; the API cannot update it"
+            change.live = current
             change.fields = field_changes(kind, current, desired)
             plan.changes.append(change)
             continue
@@ -225,4 +225,5 @@ def _plan_rules(plan: Plan, build: Build, live: LiveState, prune: bool) -> None:
     if prune:
         for id_, rule in sorted(live.rules.items()):
             if id_ not in build.rules and is_marked_rule(rule):
-                plan.changes.append(Change(Action.DELETE, "rules", kind.name, "rule", id_, rule.get("name", id_)))
+                plan.changes.append(Change(Action.DELETE, "rules", kind.name, "rule", id_,
+                                           object_title("rule", rule) or id_))

@@ -3,10 +3,14 @@ and check that ids are unique and references resolve. Every problem is collected
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import re
+import threading
 import types
 import typing
 from collections.abc import Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -49,18 +53,20 @@ def load_project(root: Path, strict: bool = False) -> Project:
         project.diagnostics.add(Diagnostic(str(root), 1, 1, "", "objects folder not found"))
         return project
     kinds_by_folder = {k.folder: k for k in all_kinds()}
+    files: list[tuple[Path, Path, str, Kind | None]] = []
     for path in _yaml_files(root):
         rel = path.relative_to(root)
-        display = str(path)
-        kind = kinds_by_folder.get(rel.parts[0]) if len(rel.parts) > 1 else None
-        if kind is None:
-            folders = ", ".join(sorted(kinds_by_folder))
-            project.diagnostics.add(Diagnostic(display, 1, 1, "", f"not in a known folder ({folders}); ignored",
-                                               Severity.WARNING))
-            continue
-        entry = _load_entry(kind, path, rel, display, project.diagnostics)
-        if entry is not None:
-            project.entries.append(entry)
+        files.append((path, rel, str(path), kinds_by_folder.get(rel.parts[0]) if len(rel.parts) > 1 else None))
+    with closing(read_sources([(path, display) for path, _, display, kind in files if kind is not None])) as sources:
+        for _, rel, display, kind in files:
+            if kind is None:
+                folders = ", ".join(sorted(kinds_by_folder))
+                project.diagnostics.add(Diagnostic(display, 1, 1, "", f"not in a known folder ({folders}); ignored",
+                                                   Severity.WARNING))
+                continue
+            entry = _load_entry(kind, next(sources), rel, display, project.diagnostics)
+            if entry is not None:
+                project.entries.append(entry)
     _index_ids(project)
     _check_references(project)
     for entry in project.entries:
@@ -70,6 +76,42 @@ def load_project(root: Path, strict: bool = False) -> Project:
             Diagnostic(d.file, d.line, d.column, d.field, d.message, Severity.ERROR) for d in project.diagnostics.items
         ]
     return project
+
+
+# Parsing YAML is about a third of loading a large tree and needs nothing from other files, so from this many
+# files on it runs in worker processes while this one validates what they send back, in file order. The result is
+# the same either way: a worker only turns a file into a SourceFile or the diagnostic saying why it cannot.
+PARALLEL_MIN_FILES = 200
+_CHUNK = 32  # files per message: fewer round trips, yet validation starts early
+
+
+def read_sources(files: list[tuple[Path, str]]) -> Iterator[SourceFile | Diagnostic]:
+    """Each (path, display name) read and parsed, in the given order."""
+    workers = min(2, _usable_cpus() - 1)  # this process is busy validating
+    if len(files) < PARALLEL_MIN_FILES or workers < 1 or not _can_fork():
+        yield from map(read_source, files)
+        return
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        yield from pool.imap(read_source, files, chunksize=_CHUNK)
+
+
+def _can_fork() -> bool:
+    # fork is cheap (nothing to re-import) but only safe without other threads, whose locks a child inherits held.
+    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+
+
+def _usable_cpus() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def read_source(file: tuple[Path, str]) -> SourceFile | Diagnostic:
+    path, display = file
+    try:
+        return read_yaml(path, display)
+    except YAMLSourceError as exc:
+        return Diagnostic(display, exc.line, exc.column, "", exc.message)
+    except UnicodeDecodeError:
+        return Diagnostic(display, 1, 1, "", "file is not UTF-8 text")
 
 
 def _yaml_files(root: Path) -> Iterator[Path]:
@@ -82,14 +124,10 @@ def derived_id(rel: Path) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "-", "-".join(parts)).strip("-").lower()
 
 
-def _load_entry(kind: Kind, path: Path, rel: Path, display: str, diags: Diagnostics) -> Entry | None:
-    try:
-        source = read_yaml(path, display)
-    except YAMLSourceError as exc:
-        diags.add(Diagnostic(display, exc.line, exc.column, "", exc.message))
-        return None
-    except UnicodeDecodeError:
-        diags.add(Diagnostic(display, 1, 1, "", "file is not UTF-8 text"))
+def _load_entry(kind: Kind, source: SourceFile | Diagnostic, rel: Path, display: str,
+                diags: Diagnostics) -> Entry | None:
+    if isinstance(source, Diagnostic):
+        diags.add(source)
         return None
     if not isinstance(source.data, dict):
         got = "an empty file" if source.data is None else type(source.data).__name__

@@ -79,13 +79,21 @@ def render_text(plan: Plan, *, color: bool = False) -> str:
     return "\n".join(out)
 
 
-def render_json(plan: Plan, *, target: dict[str, Any] | None = None) -> str:
-    doc = {
+def plan_document(plan: Plan, *, target: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The plan as the JSON output's mapping; ``push`` adds its results to it."""
+    return {
         "target": target or {},
         "in_sync": not plan.has_changes,
         "summary": plan.summary(),
         "changes": [_change_json(c) for c in plan.changes],
     }
+
+
+def render_json(plan: Plan, *, target: dict[str, Any] | None = None) -> str:
+    return dump_json(plan_document(plan, target=target))
+
+
+def dump_json(doc: dict[str, Any]) -> str:
     return json.dumps(doc, indent=2, ensure_ascii=False, default=str)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from collections.abc import Callable
@@ -25,7 +24,7 @@ from kibana_sync.cli import (
 from kibana_sync.client import KibanaClient, KibanaError
 from kibana_sync.connection import ConnectionRequest, connection_options
 from kibana_sync.plan import Plan
-from kibana_sync.render import render_json, render_markdown, render_text
+from kibana_sync.render import dump_json, plan_document, render_json, render_markdown, render_text
 from kibana_sync.space_ids import with_id_suffix
 from kibana_sync.sync import check_target, make_plan
 
@@ -162,9 +161,9 @@ def _push_summary(outcomes: list[Outcome]) -> str:
 
 
 def _push_json(plan: Plan, outcomes: list[Outcome], client: KibanaClient) -> str:
-    doc = json.loads(render_json(plan, target=_target(client)))
+    doc = plan_document(plan, target=_target(client))
     doc["results"] = [{"action": o.change.action.value, "type": o.change.type, "id": o.change.id, "ok": o.ok,
                        "message": o.message, "id_taken_elsewhere": o.id_taken_elsewhere} for o in outcomes]
     doc["failed"] = sum(not o.ok for o in outcomes)
-    return json.dumps(doc, indent=2, ensure_ascii=False)
+    return dump_json(doc)
 

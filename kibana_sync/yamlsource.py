@@ -76,33 +76,85 @@ def format_path(parts: Sequence[str | int]) -> str:
 _BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml is much faster; marks are kept
 
 
-class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
-    pass
-
-
 _STR, _MAP, _SEQ = "tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
 
 
+_WILDCARD = tuple(_BaseLoader.yaml_implicit_resolvers.get(None, ()))
+_IMPLICIT = {first: (*resolvers, *_WILDCARD)
+             for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items() if first is not None}
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+    # libyaml calls ``resolve`` for every node it composes; PyYAML's generic version (path resolvers, list
+    # concatenation per call) was a third of the composing time. Same tags: the safe loader registers no path
+    # resolvers, and the table below is PyYAML's own implicit resolvers with the wildcard ones appended.
+    def resolve(self, kind: type[yaml.Node], value: Any, implicit: tuple[bool, bool]) -> str:
+        if kind is yaml.ScalarNode:
+            if implicit[0]:  # plain (unquoted): may be a number, bool, null...
+                for tag, regexp in _IMPLICIT.get(value[:1], _WILDCARD):
+                    if regexp.match(value):
+                        return tag
+            return _STR
+        return _SEQ if kind is yaml.SequenceNode else _MAP
+
+
+assert not _Loader.yaml_path_resolvers, "_Loader.resolve ignores path resolvers"
+
+
+_ScalarNode, _SequenceNode, _MappingNode = yaml.ScalarNode, yaml.SequenceNode, yaml.MappingNode
+# Keys that make PyYAML rewrite a mapping (``<<: *base`` merges, ``=`` value keys) before it is read.
+_MERGE = "tag:yaml.org,2002:merge"
+_REWRITING_KEYS = (_MERGE, "tag:yaml.org,2002:value")
+# Implicit scalars other than strings; called directly, they skip construct_object's bookkeeping (which only
+# matters for collections, to share an anchored one between its aliases).
+_SCALAR_CONSTRUCTORS = {tag: _Loader.yaml_constructors[tag] for tag in
+                        ("tag:yaml.org,2002:null", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:int",
+                         "tag:yaml.org,2002:float")}
+
+
 def _construct(loader: _Loader, node: yaml.Node) -> Any:
-    """Node tree -> Python data. Plain strings, mappings and lists (nearly all of a file) are built here
-    directly, which halves PyYAML's constructor cost; other scalars and explicit tags go through PyYAML.
-    Unlike PyYAML, a key given twice is an error instead of the last one silently winning."""
-    if isinstance(node, yaml.ScalarNode):
-        return node.value if node.tag == _STR else loader.construct_object(node, deep=True)
-    if isinstance(node, yaml.SequenceNode) and node.tag == _SEQ:
-        return [_construct(loader, item) for item in node.value]
-    if isinstance(node, yaml.MappingNode) and node.tag == _MAP:
-        loader.flatten_mapping(node)
-        mapping: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
+    """Node tree -> Python data. Strings, mappings, lists and implicit numbers, bools and nulls (nearly all of
+    a file) are built here directly, a fraction of PyYAML's constructor cost; other scalars and explicit tags
+    go through PyYAML. Unlike PyYAML, a key given twice is an error instead of the last one silently winning."""
+    cls, tag = node.__class__, node.tag
+    if cls is _ScalarNode:
+        if tag == _STR:
+            return node.value
+        constructor = _SCALAR_CONSTRUCTORS.get(tag)
+        return constructor(loader, node) if constructor is not None else loader.construct_object(node, deep=True)
+    if cls is _SequenceNode and tag == _SEQ:
+        return [item.value if item.tag == _STR and item.__class__ is _ScalarNode else _construct(loader, item)
+                for item in node.value]
+    if cls is _MappingNode and tag == _MAP:
+        return _construct_mapping(loader, node)
+    return loader.construct_object(node, deep=True)
+
+
+def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> dict[Any, Any]:
+    merged = 0
+    if any(key_node.tag in _REWRITING_KEYS for key_node, _ in node.value):
+        own = sum(key_node.tag != _MERGE for key_node, _ in node.value)
+        loader.flatten_mapping(node)  # puts the merged pairs first, so the mapping's own keys win
+        merged = len(node.value) - own
+    mapping: dict[Any, Any] = {}
+    for key_node, value_node in node.value[merged:] if merged else node.value:
+        if key_node.tag == _STR and key_node.__class__ is _ScalarNode:
+            key = key_node.value
+        else:
             key = _construct(loader, key_node)
             if not isinstance(key, str | int | float | bool) and key is not None:
                 raise YAMLSourceError("mapping keys must be plain scalars", *_mark(key_node))
-            if key in mapping:
-                raise YAMLSourceError(f"duplicate key {key!r}", *_mark(key_node))
-            mapping[key] = _construct(loader, value_node)
+        if key in mapping:
+            raise YAMLSourceError(f"duplicate key {key!r}", *_mark(key_node))
+        mapping[key] = (value_node.value if value_node.tag == _STR and value_node.__class__ is _ScalarNode
+                        else _construct(loader, value_node))
+    if not merged:
         return mapping
-    return loader.construct_object(node, deep=True)
+    # A key written in the mapping overrides a merged one (YAML's merge rule), which is not a duplicate.
+    base = {_construct(loader, key_node): _construct(loader, value_node)
+            for key_node, value_node in node.value[:merged]}
+    base.update(mapping)
+    return base
 
 
 def _mark(node: yaml.Node) -> tuple[int, int]:

@@ -105,3 +105,83 @@ def test_only_supported_versions_and_existing_spaces_are_written_to():
                            transport=emulator.transport())
     with pytest.raises(KibanaError, match="space 'nowhere' does not exist"):
         check_target(nowhere)
+
+
+def test_a_recreate_whose_create_fails_puts_the_old_rule_back_and_a_rerun_converges(build, monkeypatch):
+    emulator, client = kibana()
+    push(client, build)
+    emulator.put_rule({**emulator.get_rule("tilt"), "consumer": "stackAlerts", "name": "Tilt (edited in Kibana)"})
+    create = client.create_rule
+
+    def kibana_refuses_the_new_rule(id_: str, body: dict) -> dict:
+        if body["consumer"] == "alerts":
+            raise KibanaError("Kibana answered 400 to POST /api/alerting/rule/tilt: params invalid: nope", 400)
+        return create(id_, body)
+
+    monkeypatch.setattr(client, "create_rule", kibana_refuses_the_new_rule)
+    ok, message = push(client, build)["tilt"]
+    assert not ok and "params invalid: nope" in message and "old rule was created again" in message
+    restored = emulator.get_rule("tilt")
+    assert (restored["consumer"], restored["name"], restored["enabled"]) == ("stackAlerts", "Tilt (edited in Kibana)",
+                                                                             True)
+    assert [(a["id"], a["params"]) for a in restored["actions"]] == [("hook", {"body": "tilt"})]
+    monkeypatch.undo()
+    assert push(client, build) == {"tilt": (True, "recreated")}
+    assert push(client, build) == {}
+
+
+def test_a_connector_error_that_quotes_a_secret_does_not_show_it(build, monkeypatch):
+    _emulator, client = kibana()
+    secret = "https://hooks.slack.com/services/T0/B0/s3cr3t"
+
+    def kibana_quotes_it(id_: str, body: dict) -> dict:
+        raise KibanaError(f'Kibana answered 400: error validating action type secrets: target url "{secret}" is '
+                          "not added to the Kibana config xpack.actions.allowedHosts", 400)
+
+    monkeypatch.setattr(client, "create_connector", kibana_quotes_it)
+    outcomes = apply_plan(client, make_plan(client, build), environ={"HOOK_USER": "u", "HOOK_PASSWORD": secret})
+    (hook,) = [o for o in outcomes if o.change.id == "hook"]
+    assert not hook.ok and "allowedHosts" in hook.message and "***" in hook.message
+    assert all(secret not in o.message for o in outcomes)
+
+
+def test_pruning_a_rule_that_is_already_gone_counts_as_deleted(build, tmp_path):
+    emulator, client = kibana()
+    push(client, build)
+    without_rule = build_of(tmp_path / "fewer", {k: v for k, v in FILES.items() if not k.startswith("alerts/")})
+    plan = make_plan(client, without_rule, prune=True)
+    client.delete_rule("tilt")  # someone else deletes it between the plan and the push
+    outcomes = apply_plan(client, plan, environ=SECRETS)
+    assert [(o.change.id, o.ok, o.message) for o in outcomes] == [("tilt", True, "deleted")]
+
+
+def test_a_connector_that_lost_its_secrets_in_kibana_gets_them_back(build):
+    emulator, client = kibana()
+    push(client, build)
+    emulator.drop_connector_secrets("hook")  # as a saved-object import of the connector leaves it
+    assert push(client, build) == {"hook": (True, "updated")}
+    assert emulator.get_connector("hook")["is_missing_secrets"] is False
+    assert push(client, build) == {}
+
+
+def test_a_connector_recreate_whose_create_fails_says_it_is_gone_until_the_next_push(build):
+    emulator, client = kibana(EmulatorConfig(license="basic"))
+    client.create_connector("hook", {"name": "Hook", "connector_type_id": ".index", "config": {"index": "x"},
+                                     "secrets": {}})
+    plan = make_plan(client, build)
+    assert [c.action for c in plan.changes if c.id == "hook"] == [Action.RECREATE]
+    (hook,) = [o for o in apply_plan(client, plan, environ=SECRETS) if o.change.id == "hook"]
+    assert not hook.ok and "deleted, but creating it again failed" in hook.message and "license" in hook.message
+    assert emulator.get_connector("hook") is None
+    assert [c.action for c in make_plan(client, build).changes if c.id == "hook"] == [Action.CREATE]
+
+
+def test_prune_does_not_delete_an_object_shared_to_other_spaces(build, tmp_path):
+    emulator, client = kibana()
+    emulator.create_space("team")
+    push(client, build)
+    emulator.store.find_any_space("search", "errors").namespaces.append("team")  # shared in Kibana's UI
+    without_search = build_of(tmp_path / "fewer", {k: v for k, v in FILES.items() if not k.startswith("searches/")})
+    ok, message = push(client, without_search, prune=True)["errors"]
+    assert not ok and "shared to other spaces" in message
+    assert emulator.store.find_any_space("search", "errors").namespaces == ["default", "team"]

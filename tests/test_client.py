@@ -211,6 +211,13 @@ def test_export_by_type(kibana: respx.MockRouter, client: KibanaClient) -> None:
     assert json.loads(route.calls.last.request.content)["type"] == ["tag"]
 
 
+def test_an_export_answer_that_is_not_ndjson_is_a_kibana_error(kibana: respx.MockRouter,
+                                                               client: KibanaClient) -> None:
+    kibana.post("/api/saved_objects/_export").respond(text='{"type":"tag","id":"t"}\n<html>proxy error</html>')
+    with pytest.raises(KibanaError, match="line 2: not valid JSON"):
+        client.export(types=["tag"])
+
+
 def test_export_needs_exactly_one_selection(client: KibanaClient) -> None:
     with pytest.raises(ValueError, match="exactly one"):
         client.export()

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 import pytest
 from click.testing import CliRunner
+from pydantic import ValidationError
 
 from kibana_sync.connection import (
     ConnectionConfigError,
@@ -119,6 +120,13 @@ def test_url_with_credentials_is_rejected_without_echoing_them() -> None:
     assert PASSWORD not in err.value.message
 
 
+@pytest.mark.parametrize("url", [f"HTTPS://elastic:{PASSWORD}@kibana:5601", f"ftp://elastic:{PASSWORD}@kibana"])
+def test_url_with_credentials_and_an_unexpected_scheme_is_not_echoed_either(url: str) -> None:
+    with pytest.raises(ConnectionConfigError, match="contains credentials") as err:
+        resolve(flags={"kibana_url": url})
+    assert PASSWORD not in err.value.message
+
+
 def test_url_may_carry_a_base_path() -> None:
     assert resolve(flags={"kibana_url": "https://proxy/kibana/"}).url == "https://proxy/kibana"
 
@@ -185,6 +193,22 @@ def test_api_key_and_password_together_are_refused_without_echoing_either() -> N
         resolve(environ={"KIBANA_URL": "https://k", "KIBANA_API_KEY": API_KEY, "KIBANA_USERNAME": "elastic",
                          "KIBANA_PASSWORD": PASSWORD})
     assert API_KEY not in err.value.message and PASSWORD not in err.value.message
+
+
+def test_an_api_key_read_with_a_line_break_works_and_one_that_cannot_be_a_header_is_refused_unechoed() -> None:
+    settings = resolve(environ={"KIBANA_URL": "https://k", "KIBANA_API_KEY": f"{API_KEY}\n"})
+    assert settings.authorization == f"ApiKey {API_KEY}"
+    for bad in (f"{API_KEY}\r\nX-Injected: 1", f"{API_KEY}é"):
+        with pytest.raises(ConnectionConfigError, match="API key .* non-ASCII") as err:
+            resolve(environ={"KIBANA_URL": "https://k", "KIBANA_API_KEY": bad})
+        assert API_KEY not in err.value.message
+
+
+def test_validation_errors_of_the_settings_never_quote_the_credentials() -> None:
+    with pytest.raises(ValidationError) as err:
+        ConnectionSettings(url="https://k", api_key=API_KEY, username="elastic", password=PASSWORD)
+    assert API_KEY not in str(err.value) and PASSWORD not in str(err.value)
+    assert API_KEY[:3] not in str(err.value)
 
 
 def test_username_without_password_names_the_missing_half() -> None:

@@ -315,6 +315,16 @@ def test_invalid_dashboard_query_is_reported(tmp_path: Path) -> None:
     assert (error.line, error.field) == (2, "query")
 
 
+def test_a_dashboard_query_in_lucene_syntax_gets_the_fix(tmp_path: Path) -> None:
+    project = make_project(tmp_path, "title: Board\nquery: 'status:>499'\n")
+    [error] = project.diagnostics.errors
+    assert (error.line, error.field) == (2, "query")
+    assert "This is Lucene syntax: write `status > 499` (KQL range) or set `query_language: lucene`" in error.message
+    text_search = make_project(tmp_path, "title: Board\nquery: 'status:[500 TO 599]'\n")
+    [warning] = text_search.diagnostics.warnings
+    assert warning.field == "query" and "looks like Lucene syntax" in warning.message
+
+
 def test_fields_the_data_view_does_not_declare_are_warnings(tmp_path: Path) -> None:
     project = make_project(tmp_path, """\
         title: Board

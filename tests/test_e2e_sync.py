@@ -263,3 +263,16 @@ def test_bad_yaml_and_bad_credentials_exit_2(kibana, objects):
     result = invoke(url, objects, "diff", env={"KIBANA_PASSWORD": "wrong"})
     assert result.returncode == 2 and "authentication failed" in result.stderr
 
+
+
+def test_push_json_reports_each_result_and_stays_parseable_on_failure(kibana, objects):
+    _emulator, url = kibana
+    failed = invoke(url, objects, "push", "--output", "json", env={"E2E_HOOK_PASSWORD": ""})
+    assert failed.returncode == 2
+    doc = json.loads(failed.stdout)
+    (hook,) = [r for r in doc["results"] if r["id"] == "e2e-hook"]
+    assert not hook["ok"] and "E2E_HOOK_PASSWORD" in hook["message"]
+    assert doc["failed"] == sum(not r["ok"] for r in doc["results"]) >= 1
+    assert doc["target"] == {"url": url, "space": "default"} and doc["summary"]["create"] == len(doc["changes"])
+    doc = json.loads(ok(invoke(url, objects, "push", "--output", "json")))
+    assert doc["failed"] == 0 and all(r["ok"] for r in doc["results"])

@@ -123,8 +123,8 @@ def test_5_1_unknown_connector_is_404(client):
     assert (response.status_code, response.json()["message"]) == (404, "Saved object [action/ghost] not found")
 
 
-def test_5_1_connector_without_secrets_is_invalid(client):
-    client.put("/api/actions/connector/wh1", json={"name": "hook", "config": {"url": "https://h.example/x"}})
+def test_5_1_connector_without_secrets_is_invalid(client, kibana_emulator):
+    kibana_emulator.drop_connector_secrets("wh1")
     message = client.post("/api/alerting/rule/r", json=_rule()).json()["message"]
     assert message == "Failed to validate actions due to the following error: Invalid connectors: hook"
 
@@ -222,3 +222,76 @@ def test_5_5_unknown_consumer_is_refused_by_authorization(client):
 def test_5_1_tags_must_be_strings(client):
     response = client.post("/api/alerting/rule/r", json=_rule(tags=["ok", 3]))
     assert response.json()["message"] == "[request body.tags.1]: expected value of type [string] but got [number]"
+
+
+def test_5_1_frequency_throttle_defaults_to_null(client):
+    """`alerting/common/routes/rule/create/schemas/v1.ts`: frequency.throttle is schema.nullable, so a
+    frequency sent without it is stored and returned with `throttle: null`."""
+    action = {"group": "query matched", "id": "wh1", "frequency": {"summary": False, "notify_when": "onActiveAlert"}}
+    created = client.post("/api/alerting/rule/r", json=_rule(actions=[action])).json()
+    assert created["actions"][0]["frequency"] == {"summary": False, "notify_when": "onActiveAlert", "throttle": None}
+    assert created["actions"][0]["params"] == {}  # params defaults to {}
+    updated = client.put("/api/alerting/rule/r", json={k: v for k, v in _rule(actions=[action]).items()
+                                                        if k not in ("rule_type_id", "consumer")}).json()
+    assert updated["actions"][0]["frequency"]["throttle"] is None
+
+
+def test_5_1_rule_level_throttle_without_notify_when_is_stored_as_on_throttle_interval(client):
+    """`alerting/server/lib/get_rule_notify_when_type.ts`: notify_when ?? (throttle ? onThrottleInterval : null)."""
+    action = {"group": "query matched", "id": "wh1", "params": {}}
+    body = client.post("/api/alerting/rule/r", json=_rule(throttle="10m", actions=[action])).json()
+    assert (body["throttle"], body["notify_when"]) == ("10m", "onThrottleInterval")
+    plain = client.post("/api/alerting/rule/p", json=_rule()).json()
+    assert (plain["throttle"], plain["notify_when"]) == (None, None)
+
+
+def test_5_4_find_past_the_result_window_is_400(client):
+    """Rules live in the saved-objects index: page * per_page beyond index.max_result_window (10000) fails."""
+    response = client.get("/api/alerting/rules/_find", params={"per_page": 1000, "page": 11})
+    assert response.status_code == 400
+    assert "Result window is too large" in response.json()["message"]
+    assert client.get("/api/alerting/rules/_find", params={"per_page": 1000, "page": 10}).status_code == 200
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    ({"threshold": []}, "params invalid: [threshold]: array size is [0], but cannot be smaller than [1]"),
+    ({"threshold": [1, 2, 3]}, "params invalid: [threshold]: array size is [3], but cannot be greater than [2]"),
+    ({"thresholdComparator": "=="}, "params invalid: [thresholdComparator]: invalid thresholdComparator "
+                                    "specified: =="),
+    ({"aggType": "median"}, 'params invalid: [aggType]: invalid aggType: "median"'),
+    ({"groupBy": "each"}, 'params invalid: [groupBy]: invalid groupBy: "each"'),
+    ({"searchType": "sql"}, "params invalid: [searchType]: types that failed validation:\n"
+                            "- [searchType.0]: expected value to equal [searchSource]\n"
+                            "- [searchType.1]: expected value to equal [esQuery]\n"
+                            "- [searchType.2]: expected value to equal [esqlQuery]"),
+    ({"searchType": "searchSource", "searchConfiguration": {"query": {"query": "", "language": "kuery"}}},
+     "params invalid: [esQuery]: a value wasn't expected to be present"),
+    ({"aggField": None, "aggType": "max"}, "params invalid: [aggField]: expected value of type [string] but got "
+                                           "[null]"),
+    ({"timeField": ""}, "params invalid: [timeField]: value has length [0] but it must have a minimum length "
+                        "of [1]."),
+    ({"esQuery": '{"query": 0}'}, 'params invalid: [esQuery]: must contain "query"'),
+    ({"sourceFields": []}, "params invalid: [sourceFields]: definition for this key is missing"),
+])
+def test_5_5_es_query_params_follow_the_8_11_schema(client, change, message):
+    """`stack_alerts/server/rule_types/es_query/rule_type_params.ts`: keys checked in declaration order,
+    searchType-conditional keys (`schema.never()` on the other search types), validateParams last."""
+    response = client.post("/api/alerting/rule/r", json=_rule(params={**ES_QUERY_PARAMS, **change}))
+    assert (response.status_code, response.json()["message"]) == (400, message)
+
+
+def test_5_5_a_second_threshold_value_is_accepted_for_a_single_value_comparator(client):
+    """validateParams only refuses one value for between/notBetween; `>` with two values passes."""
+    response = client.post("/api/alerting/rule/r", json=_rule(params={**ES_QUERY_PARAMS, "threshold": [1, 2]}))
+    assert response.status_code == 200
+
+
+def test_5_5_search_source_rule_needs_no_index_or_time_field(client):
+    params = {k: v for k, v in ES_QUERY_PARAMS.items() if k not in ("index", "timeField", "esQuery")}
+    params.update(searchType="searchSource", searchConfiguration={"query": {"query": "a:1", "language": "kuery"},
+                                                                  "index": "dv"})
+    body = client.post("/api/alerting/rule/r", json=_rule(params=params)).json()
+    assert body["params"]["searchType"] == "searchSource" and "index" not in body["params"]
+    missing = client.post("/api/alerting/rule/s", json=_rule(params={**params, "searchConfiguration": None}))
+    assert missing.json()["message"] == \
+        "params invalid: [searchConfiguration]: expected value of type [object] but got [null]"

@@ -59,17 +59,53 @@ def test_6_allowed_hosts_are_enforced():
     assert "is not added to the Kibana config xpack.actions.allowedHosts" in denied.json()["message"]
 
 
-def test_6_put_replaces_config_and_without_secrets_marks_them_missing(emulator_http, kibana_emulator):
+def test_6_put_replaces_config_and_secrets_wholesale(emulator_http, kibana_emulator):
+    """`application/connector/methods/update/update.ts`: absent secrets default to {} and replace the stored
+    ones, and the update always stores `isMissingSecrets: false`."""
     emulator_http.post("/api/actions/connector/wh1", json={
         **WEBHOOK, "config": {"url": "https://hooks.example.com/tilt", "headers": {"x": "1"}}})
     replaced = emulator_http.put("/api/actions/connector/wh1", json={
         "name": "Renamed", "config": {"url": "https://hooks.example.com/v2"}}).json()
     assert replaced["config"]["headers"] is None  # not merged with the old config
-    assert replaced["is_missing_secrets"] is True
+    assert replaced["is_missing_secrets"] is False
+    assert kibana_emulator.connectors.connectors["wh1"].secrets == {}  # wiped, not kept
+
+
+def test_6_put_with_secrets_repairs_a_connector_imported_without_them(emulator_http, kibana_emulator):
+    emulator_http.post("/api/actions/connector/wh1", json=WEBHOOK)
+    kibana_emulator.drop_connector_secrets("wh1")
+    assert emulator_http.get("/api/actions/connector/wh1").json()["is_missing_secrets"] is True
     restored = emulator_http.put("/api/actions/connector/wh1", json={
         "name": "Renamed", "config": {"url": "https://hooks.example.com/v2"},
         "secrets": {"user": "u", "password": "p"}}).json()
     assert restored["is_missing_secrets"] is False
+    assert kibana_emulator.connectors.connectors["wh1"].secrets == {"user": "u", "password": "p"}
+
+
+@pytest.mark.parametrize(("body", "message"), [
+    ({**WEBHOOK, "name": "  "}, "[request body.name]: value '' is not valid"),
+    ({**WEBHOOK, "connector_type_id": ""}, "[request body.connector_type_id]: value '' is not valid"),
+    ({**WEBHOOK, "config": {"url": "https://h.example/x", "headers": {"X-A": ""}}},
+     "[request body.config.headers]: value '' is not valid"),
+    ({**WEBHOOK, "secrets": {"user": "u", "password": ""}}, "[request body.secrets.password]: value '' is not valid"),
+])
+def test_6_empty_strings_are_rejected_by_validate_empty_strings(emulator_http, body, message):
+    """`x-pack/plugins/actions/common/routes/connector/apis/create/schemas/v1.ts` runs validateEmptyStrings
+    on name, connector_type_id and (recursively) every config and secrets value."""
+    responses = [emulator_http.post("/api/actions/connector/c1", json=body)]
+    if "connector_type_id" not in message:  # the PUT body has no type; it is checked before the id exists
+        update = {k: v for k, v in body.items() if k != "connector_type_id"}
+        responses.append(emulator_http.put("/api/actions/connector/c1", json=update))
+    for response in responses:
+        assert (response.status_code, response.json()["message"]) == (400, message)
+
+
+def test_6_license_gate_comes_after_config_validation():
+    """The actions client validates config and secrets before `ensureActionTypeEnabled`."""
+    with client_for(KibanaEmulator(EmulatorConfig(license="basic"))) as http:
+        response = http.post("/api/actions/connector/c1", json={**WEBHOOK, "config": {"method": "post"}})
+    assert response.status_code == 400
+    assert "[url]" in response.json()["message"]
 
 
 def test_6_put_cannot_change_the_type(emulator_http):

@@ -294,3 +294,50 @@ def test_2_3_two_objects_with_the_same_origin_are_an_ambiguous_conflict(emulator
     assert error["type"] == "ambiguous_conflict"
     assert sorted(d["id"] for d in error["destinations"]) == ["copy-a", "copy-b"]
     assert kibana_emulator.get_object("tag", "copy-a")["attributes"]["name"] == "copy-a"
+
+
+def test_2_3_errors_are_listed_check_by_check_and_one_object_can_fail_several_checks(emulator_http,
+                                                                                     kibana_emulator):
+    """`import/import_saved_objects.ts`: checkConflicts runs on every collected object, including those
+    validateReferences already failed, and `errors` lists collect, reference, then conflict failures."""
+    import_objects(emulator_http, [data_view("dv", **V), lens("l1", "dv", **LENS_V)])
+    kibana_emulator.delete_object("index-pattern", "dv")
+    body = import_objects(emulator_http, [
+        data_view("other", **V) | {"type": "wigwag"},  # unsupported type
+        lens("l1", "dv", **LENS_V),  # exists already and its data view is gone
+        lens("l2", "dv", **LENS_V),  # only the data view is missing
+    ]).json()
+    assert [(e["id"], e["error"]["type"]) for e in body["errors"]] == [
+        ("other", "unsupported_type"), ("l1", "missing_references"), ("l2", "missing_references"),
+        ("l1", "conflict")]
+    assert body["errors"][0]["meta"] == {"title": "logs-*"}  # attributes.title, and no icon for an unknown type
+    assert (body["success"], body["successCount"], "successResults" in body) == (False, 0, False)
+
+
+def test_2_3_overwrite_flag_on_an_error_of_an_object_that_would_have_been_overwritten(emulator_http,
+                                                                                       kibana_emulator):
+    """pendingOverwrites marks errors too (`overwrite: true` on the error item)."""
+    import_objects(emulator_http, [data_view("dv", **V), lens("l1", "dv", **LENS_V)])
+    kibana_emulator.delete_object("index-pattern", "dv")
+    body = import_objects(emulator_http, [lens("l1", "dv", **LENS_V)], overwrite="true").json()
+    assert [(e["error"]["type"], e.get("overwrite")) for e in body["errors"]] == [("missing_references", True)]
+
+
+def test_2_3_a_regenerated_id_is_reported_without_create_new_copy(emulator_http, kibana_emulator):
+    """`import/lib/create_saved_objects.ts` writes a regenerated id with `originId ?? id`, and
+    import_saved_objects.ts sets `createNewCopy` only when the created object has no originId."""
+    import_objects(emulator_http, [tag("t1", "x")])
+    result = import_objects(emulator_http, [tag("t1", "x")], space="team").json()["successResults"][0]
+    assert set(result) == {"type", "id", "meta", "destinationId", "managed"}
+    assert kibana_emulator.get_object("tag", result["destinationId"])["originId"] == "t1"
+
+
+def test_2_3_overwrite_keeps_the_origin_id_of_the_object_it_replaces(emulator_http, kibana_emulator):
+    """`apis/bulk_create.ts`: without an originId in the file, an overwrite preserves the stored one."""
+    kibana_emulator.put_object({**tag("copy", "x"), "originId": "t1"}, space="team")
+    body = import_objects(emulator_http, [tag("copy", "y")], space="team", overwrite="true").json()
+    assert body["successResults"][0].get("overwrite") is True
+    assert kibana_emulator.get_object("tag", "copy")["originId"] == "t1"
+    emulator_http.post("/s/team/api/saved_objects/tag/copy", params={"overwrite": "true"},
+                       json={"attributes": {"name": "z", "description": "", "color": "#aabbcc"}})
+    assert kibana_emulator.get_object("tag", "copy")["originId"] == "t1"

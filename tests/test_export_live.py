@@ -119,8 +119,18 @@ def test_export_by_type_accepts_kind_names(kibana: FakeKibana, tmp_path: Path) -
         kibana.install(router)
         result = run(["--type", "tag"], tmp_path)
     assert result.exit_code == 0, result.output
-    assert kibana.export_bodies[0] == {"type": ["tag"], "includeReferencesDeep": False}
+    assert kibana.export_bodies == [{"type": ["tag"], "includeReferencesDeep": True}]
     assert [p.name for p in (tmp_path / "objects").rglob("*.yaml")] == ["ops-team.yaml"]
+
+
+def test_a_selection_that_cannot_use_rules_or_connectors_does_not_read_them(kibana: FakeKibana,
+                                                                           tmp_path: Path) -> None:
+    with respx.mock(assert_all_called=False) as router:
+        kibana.install(router)
+        result = run(["--type", "tag"], tmp_path)
+        paths = [call.request.url.path for call in router.calls]
+    assert result.exit_code == 0, result.output
+    assert paths == ["/api/status", "/api/saved_objects/_export"]  # one export: every tag is chosen
 
 
 def test_a_live_export_needs_a_selection(tmp_path: Path) -> None:

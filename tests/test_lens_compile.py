@@ -307,6 +307,6 @@ def test_reference_lines_get_their_own_layer() -> None:
     assert sorted(r["name"] for r in attributes["references"]) == [
         f"indexpattern-datasource-layer-{data_layer['layerId']}",
         f"indexpattern-datasource-layer-{line_layer['layerId']}"]
-    with pytest.raises(ValidationError, match="reference_lines need a line, area or bar chart"):
+    with pytest.raises(ValidationError, match="reference_lines cannot be used in a pie chart; it takes slices, metric, metrics"):
         LensChart.model_validate({"chart": "pie", "slices": [{"terms": "a"}], "metric": "count",
                                   "reference_lines": [{"static_value": 1}]})

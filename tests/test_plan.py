@@ -122,6 +122,14 @@ def test_connector_secrets_are_rewritten_only_when_asked(build):
     assert "secrets" in change.note
 
 
+def test_a_connector_kibana_has_no_secrets_for_is_rewritten_without_being_asked(build):
+    live = in_sync_live(build)
+    live.connectors["ops-webhook"]["is_missing_secrets"] = True
+    (change,) = compute_plan(build, live).changes
+    assert (change.action, change.id) == (Action.UPDATE, "ops-webhook")
+    assert "no secrets" in change.note
+
+
 def test_connector_config_change_is_an_update_with_its_field(build):
     live = in_sync_live(build)
     live.connectors["ops-webhook"]["config"]["url"] = "https://old.example.com/x"

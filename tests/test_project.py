@@ -3,6 +3,7 @@
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from kibana_sync.cli import main
@@ -127,3 +128,40 @@ def test_schema_prints_every_kinds_json_schema():
     assert set(everything) >= {"data_views", "tags", "searches", "dashboards", "connectors", "alerts"}
     dashboard = json.loads(runner.invoke(main, ["schema", "--kind", "dashboard"]).output)
     assert dashboard["additionalProperties"] is False and "panels" in dashboard["properties"]
+
+
+def _mixed_tree(root: Path) -> None:
+    """Valid objects mixed with every way a file can fail, spread so each failure lands in a different chunk."""
+    write(root, "data_views/logs.yaml", "id: logs\nindex_pattern: logs-*\nfields:\n  level: keyword\n")
+    for i in range(150):
+        write(root, f"searches/s{i:03}.yaml", f"title: S{i}\ndata_view: logs\nquery: 'level : ERROR'\n")
+    write(root, "searches/s010x.yaml", "title: [unclosed\n")
+    write(root, "searches/s040x.yaml", "title: a\ntitle: b\n")
+    (root / "searches/s070x.yaml").write_bytes(b"title: \xff\n")
+    write(root, "searches/s100x.yaml", "title: T\ndata_view: logs\nbogus: 1\n")
+    write(root, "searches/s120x.yaml", "title: T\ndata_view: logs\nquery: 'nope :'\ncolumns: [missing]\n")
+    write(root, "misc/s130x.yaml", "a: 1\n")
+    write(root, "tags/empty.yaml", "")
+
+
+def test_parallel_loading_gives_the_same_project_as_serial(tmp_path, monkeypatch):
+    from kibana_sync import project as project_module
+
+    _mixed_tree(tmp_path)
+    serial = load_project(tmp_path)
+    forked = []
+    real_get_context = project_module.multiprocessing.get_context
+    monkeypatch.setattr(project_module.multiprocessing, "get_context",
+                        lambda method: forked.append(method) or real_get_context(method))
+    monkeypatch.setattr(project_module, "PARALLEL_MIN_FILES", 2)
+    monkeypatch.setattr(project_module, "_CHUNK", 5)
+    monkeypatch.setattr(project_module, "_usable_cpus", lambda: 2)
+    parallel = load_project(tmp_path)
+    if not project_module._can_fork():
+        pytest.skip("no fork start method, or threads are running")
+    assert forked == ["fork"]
+    # Same diagnostics in the same (unsorted) order, same entries: workers only parse.
+    assert parallel.diagnostics.items == serial.diagnostics.items
+    assert len(serial.diagnostics.errors) == 6
+    assert [(e.id, e.model, e.source.data, e.source.text) for e in parallel.entries] == \
+        [(e.id, e.model, e.source.data, e.source.text) for e in serial.entries]

@@ -123,6 +123,14 @@ def test_a_compact_filter_needs_exactly_one_condition(tmp_path, condition):
     assert diag.field.startswith("filters[0]") and "exactly one of" in diag.message
 
 
+def test_a_bad_sort_entry_is_one_error_at_its_line(tmp_path):
+    project = project_with(tmp_path, "title: T\ndata_view: logs\nsort:\n  - tilt_score: up\n  - [level, b]\n  - 5\n")
+    assert [(d.line, d.field) for d in project.diagnostics.errors] == [
+        (4, "sort[0].tilt_score"), (5, "sort[1][1]"), (6, "sort[2]")]
+    assert "'asc' or 'desc'" in project.diagnostics.errors[0].message
+    assert 'expected `- "@timestamp": desc`' in project.diagnostics.errors[2].message
+
+
 def test_kibana_filter_objects_are_kept_and_their_data_view_extracted(tmp_path):
     obj = compiled(tmp_path, "title: T\ndata_view: logs\nfilters:\n"
                              "  - meta: {type: exists, key: tilt_score, index: logs, negate: false}\n"
@@ -242,6 +250,22 @@ def test_decompile_keeps_what_the_yaml_cannot_say_and_warns_about_broken_kql():
     assert len(result.warnings) == 1 and "not valid KQL" in result.warnings[0]
     again = SEARCH.compile(entry_for(result.data), None)
     assert SEARCH.normalise(again) == SEARCH.normalise(obj)
+
+
+def test_decompile_takes_the_first_of_two_filter_references_with_one_name_as_kibana_does():
+    # Kibana's injectReferences uses references.find: the first reference of that name is the filter's data view.
+    name = "kibanaSavedObjectMeta.searchSourceJSON.filter[0].meta.index"
+    refs = [{"id": "first", "name": name, "type": "index-pattern"},
+            {"id": "second", "name": name, "type": "index-pattern"}]
+    source = {"query": {"query": "", "language": "kuery"}, "filter": [
+        {"meta": {"alias": None, "negate": False, "disabled": False, "indexRefName": name, "key": "level",
+                  "params": {"query": "ERROR"}, "type": "phrase"},
+         "query": {"match_phrase": {"level": "ERROR"}}, "$state": {"store": "appState"}}]}
+    obj = {"type": "search", "id": "s", "references": refs,
+           "attributes": {"title": "T", "kibanaSavedObjectMeta": {"searchSourceJSON": json.dumps(source)}}}
+    result = SEARCH.decompile(obj)
+    assert result.data["filters"] == [{"field": "level", "value": "ERROR", "data_view": "first"}]
+    assert result.data["raw_references"] == [refs[1]]
 
 
 def test_normalise_fills_kibanas_defaults_and_decodes_search_source():

@@ -48,3 +48,62 @@ def test_malformed_yaml_reports_line():
 def test_multiple_documents_are_rejected():
     with pytest.raises(YAMLSourceError):
         parse_yaml("a: 1\n---\nb: 2\n")
+
+
+# Every scalar form PyYAML's safe loader resolves, plus anchors, merges and explicit tags: parse_yaml builds the
+# common cases itself for speed, so it is checked against PyYAML's pure-Python loader as the reference.
+SAME_AS_PYYAML = """\
+plain: text
+quoted: "true"
+single: '12'
+empty:
+tilde: ~
+null_word: null
+bools: [yes, No, true, FALSE, on, Off, y, n]
+ints: [0, -7, +3, 0x1F, 0o17, 1_000, 190:20:30]
+floats: [1.5, -.inf, .NaN_not, 6.8523015e+5, 1e3]
+dates: [2024-01-31, 2024-01-31T10:00:00Z]
+explicit: [!!str 42, !!int "42", !!float "1", !!binary aGVsbG8=]
+base: &base {a: 1, b: [x, y]}
+merged:
+  <<: *base
+  b: own
+multi_merge:
+  <<: [*base, {c: 3}]
+alias: *base
+block: |
+  line one
+  line two
+folded: >-
+  folded
+  text
+3: int key
+2.5: float key
+true: bool key
+"@timestamp": desc
+"""
+
+
+def test_data_is_what_pyyaml_builds():
+    import yaml
+
+    expected = yaml.load(SAME_AS_PYYAML, Loader=yaml.SafeLoader)
+    got = parse_yaml(SAME_AS_PYYAML).data
+    assert got["floats"][2] == ".NaN_not"  # not a float: resolved from the whole scalar, not its start
+    assert got == expected
+    assert [type(v) for v in got["bools"] + got["ints"] + got["floats"]] == \
+        [type(v) for v in expected["bools"] + expected["ints"] + expected["floats"]]
+
+
+def test_merged_keys_can_be_overridden_but_own_keys_not_repeated():
+    assert parse_yaml("base: &b {a: 1, b: 2}\nm:\n  <<: *b\n  b: own\n").data["m"] == {"a": 1, "b": "own"}
+    with pytest.raises(YAMLSourceError) as exc:
+        parse_yaml("base: &b {a: 1}\nm:\n  <<: *b\n  b: 1\n  b: 2\n")
+    assert (exc.value.line, exc.value.column, exc.value.message) == (5, 3, "duplicate key 'b'")
+
+
+def test_value_key_and_unknown_tags_behave_as_in_pyyaml():
+    assert parse_yaml("a: {=: 1}\n").data == {"a": {"=": 1}}
+    with pytest.raises(YAMLSourceError) as exc:
+        parse_yaml("a: !custom 1\n")
+    assert exc.value.message.startswith("invalid YAML")

@@ -11,7 +11,7 @@ import copy
 from collections import Counter
 from typing import Any
 
-from kibana_sync.kinds._dashboard_filters import FILTER_REF, compact_filter
+from kibana_sync.kinds._dashboard_filters import compact_filter
 from kibana_sync.kinds._dashboard_layout import Placement, Point, layout
 from kibana_sync.kinds._dashboard_model import (
     DEFAULT_PANEL_HEIGHT,
@@ -22,7 +22,8 @@ from kibana_sync.kinds._dashboard_model import (
     duration_text,
 )
 from kibana_sync.kinds._dashboard_panels import decompile_panel, derived_panel_ids
-from kibana_sync.kinds.base import Decompiled, Model, loads_embedded
+from kibana_sync.kinds._filter_pills import inject
+from kibana_sync.kinds.base import Decompiled, Model, is_tag_reference, loads_embedded
 
 # optionsJSON keys in Kibana's order, with the YAML option each one is.
 OPTION_KEYS = {"useMargins": "use_margins", "syncColors": "sync_colors", "syncCursor": "sync_cursor",
@@ -49,7 +50,7 @@ def decompile_dashboard(obj: dict[str, Any]) -> Decompiled:
         raw["description"] = description
     elif description:
         data["description"] = description
-    tags = [r for r in refs if r.get("type") == "tag" and r.get("name") == f"tag-ref-{r.get('id')}"]
+    tags = [r for r in refs if is_tag_reference(r)]
     if tags:
         data["tags"] = [r["id"] for r in tags]
         used.extend(tags)
@@ -149,24 +150,15 @@ def _parse_search_source(source: Any, refs: list[dict[str, str]]
             and query["language"] in ("kuery", "lucene")):
         return None
     filters = source.get("filter", [])
-    if not isinstance(filters, list):
+    if not isinstance(filters, list) or not all(isinstance(f, dict) for f in filters):
         return None
-    out, used = [], []
-    for i, original in enumerate(filters):
-        if not isinstance(original, dict):
-            return None
-        f = copy.deepcopy(original)
-        meta = f.get("meta")
-        if isinstance(meta, dict) and "index" in meta:
-            return None  # an inline data view id would be extracted to a reference on compile
-        if isinstance(meta, dict) and "indexRefName" in meta:
-            ref = next((r for r in refs if r["name"] == meta["indexRefName"]), None)
-            if ref is None or meta["indexRefName"] != FILTER_REF.format(i) or ref["type"] != "index-pattern":
-                return None
-            meta["index"] = ref["id"]
-            del meta["indexRefName"]
-            used.append(ref)
-        out.append(compact_filter(f) or f)
+    # an inline data view id would be extracted to a reference on compile
+    if any(isinstance(f.get("meta"), dict) and "index" in f["meta"] for f in filters):
+        return None
+    inlined, used = inject(filters, refs)
+    if any(isinstance(f.get("meta"), dict) and "indexRefName" in f["meta"] for f in inlined):
+        return None  # a data view reference that is not where compile would put it
+    out = [compact_filter(f) or copy.deepcopy(f) for f in inlined]
     return query["query"], query["language"], out, used
 
 

@@ -1,9 +1,7 @@
 """Dashboard filters (the pills under the query bar): a compact form named after Kibana's filter editor
 operators, or a stored Kibana filter kept verbatim.
 
-Compact filters compile to the shapes Kibana 8.x stores (``buildPhraseFilter``, ``buildPhrasesFilter``,
-``buildExistsFilter``, ``buildRangeFilter`` plus the editor's ``meta``); each filter's data view goes to a
-reference ``kibanaSavedObjectMeta.searchSourceJSON.filter[<i>].meta.index`` (extract_references.ts).
+Compact filters compile to the pills of ``_filter_pills``, and each filter's data view goes to a reference there.
 """
 
 from __future__ import annotations
@@ -13,10 +11,10 @@ from typing import Annotated, Any
 
 from pydantic import Discriminator, Field, Tag, model_validator
 
-from kibana_sync.kinds.base import Model, Ref, reference
+from kibana_sync.kinds._filter_pills import PillType, extract, pill
+from kibana_sync.kinds.base import Model, Ref
 
 Scalar = str | int | float | bool
-FILTER_REF = "kibanaSavedObjectMeta.searchSourceJSON.filter[{}].meta.index"
 _OPERATORS = ("is", "is_one_of", "exists", "is_between")
 
 
@@ -65,44 +63,30 @@ Filter = Annotated[
 
 def kibana_filter(spec: FilterSpec, data_view_id: str | None) -> dict[str, Any]:
     """The filter as Kibana keeps it in memory (``meta.index`` still the data view id)."""
-    meta: dict[str, Any] = {"alias": spec.label, "negate": spec.negate, "disabled": spec.disabled}
-    if data_view_id is not None:
-        meta["index"] = data_view_id
-    meta["key"] = spec.field
+    type_: PillType
     if spec.is_ is not None:
-        meta.update(params={"query": spec.is_}, type="phrase")
-        query: dict[str, Any] = {"match_phrase": {spec.field: spec.is_}}
+        type_, operand = "phrase", spec.is_
     elif spec.is_one_of is not None:
-        meta.update(params=list(spec.is_one_of), type="phrases")
-        query = {"bool": {"minimum_should_match": 1,
-                          "should": [{"match_phrase": {spec.field: v}} for v in spec.is_one_of]}}
+        type_, operand = "phrases", spec.is_one_of
     elif spec.is_between is not None:
-        bounds = spec.is_between.model_dump(exclude_none=True)
-        meta.update(params=bounds, type="range")
-        query = {"range": {spec.field: bounds}}
+        type_, operand = "range", spec.is_between.model_dump(exclude_none=True)
     else:
-        meta.update(type="exists", value="exists")
-        query = {"exists": {"field": spec.field}}
-    return {"meta": meta, "query": query, "$state": {"store": "appState"}}
+        type_, operand = "exists", None
+    return pill(spec.field, type_, operand, negate=spec.negate, disabled=spec.disabled, alias=spec.label,
+                index=data_view_id)
 
 
 def stored_filters(filters: list[FilterSpec | dict[str, Any]], default_data_view: str | None,
                    resolve: Any) -> tuple[list[dict[str, Any]], list[dict[str, str]]]:
     """Filters as the dashboard stores them, each ``meta.index`` moved to a reference."""
-    stored, references = [], []
-    for i, item in enumerate(filters):
+    in_memory = []
+    for item in filters:
         if isinstance(item, FilterSpec):
             data_view = resolve(item.data_view) if item.data_view is not None else default_data_view
-            f = kibana_filter(item, data_view)
+            in_memory.append(kibana_filter(item, data_view))
         else:
-            f = copy.deepcopy(item)
-        meta = f.get("meta")
-        if isinstance(meta, dict) and isinstance(meta.get("index"), str):
-            name = FILTER_REF.format(i)
-            references.append(reference("index-pattern", meta.pop("index"), name))
-            meta["indexRefName"] = name
-        stored.append(f)
-    return stored, references
+            in_memory.append(copy.deepcopy(item))
+    return extract(in_memory)
 
 
 def compact_filter(f: dict[str, Any]) -> dict[str, Any] | None:

@@ -23,10 +23,10 @@ from kibana_sync.kinds._dashboard_model import (
     RawPanel,
     SearchPanel,
 )
-from kibana_sync.kinds.base import reference
+from kibana_sync.kinds.base import ref_id, reference, reference_order
 from kibana_sync.lens import compile_lens, decompile_lens, normalise_lens
+from kibana_sync.lens.columns import FieldType, unknown_field_type
 
-FieldType = Callable[[str], str | None]
 # Fixed namespace so derived panel ids are the same on every machine and every build.
 _PANEL_ID_NAMESPACE = uuid.UUID("6f6b1b3c-5d2e-4c11-9a55-6b6962616e61")
 
@@ -177,7 +177,7 @@ def _compact_candidate(stored: dict[str, Any], normal: dict[str, Any],
     if not _plain_grid(stored):
         return None
     config = normal.get("embeddableConfig", {})
-    data = _kind_keys(stored, normal, own_refs)
+    data = _kind_keys(normal, own_refs)
     if data is None:
         return None
     kind_key = _KIND_CONFIG_KEY.get(next(iter(data)))
@@ -193,13 +193,12 @@ def _compact_candidate(stored: dict[str, Any], normal: dict[str, Any],
 _KIND_CONFIG_KEY = {"chart": "attributes", "markdown": "savedVis"}
 
 
-def _kind_keys(stored: dict[str, Any], normal: dict[str, Any],
-               own_refs: list[dict[str, str]]) -> dict[str, Any] | None:
+def _kind_keys(normal: dict[str, Any], own_refs: list[dict[str, str]]) -> dict[str, Any] | None:
     config = normal.get("embeddableConfig", {})
     type_ = normal.get("type")
     if type_ == "lens" and isinstance(config.get("attributes"), dict) and "panelRefName" not in normal:
-        # the panel's own title/description shadow the chart's (see _without_shadowed_texts)
-        chart = decompile_lens({**stored["embeddableConfig"]["attributes"], "title": "", "description": ""})
+        # normalise_panel has normalised the chart, its title/description moved to the panel's (they shadow them)
+        chart = decompile_lens(config["attributes"], normalised=True)
         return None if chart is None else dict(chart)
     if type_ == "search" and "attributes" not in config and len(own_refs) == 1 and own_refs[0]["type"] == "search":
         return {"search": own_refs[0]["id"]}
@@ -229,8 +228,7 @@ def _compiles_back(data: dict[str, Any], unabsorbed: list[dict[str, str]], norma
     kind = next(cls for key, cls in PANEL_KINDS.items() if key in data)
     try:
         panel = kind.model_validate(data)
-        ctx = PanelContext(data_view_id=None, field_type_for=lambda _id: lambda _field: None,
-                           resolve=lambda ref: getattr(ref, "external", ref))
+        ctx = PanelContext(data_view_id=None, field_type_for=lambda _id: unknown_field_type, resolve=ref_id)
         compiled, refs = compile_panel(panel, data["id"], Box(panel.at.x, panel.at.y, panel.w, panel.h), ctx)
     except (ValueError, TypeError, KeyError):
         return False
@@ -239,7 +237,7 @@ def _compiles_back(data: dict[str, Any], unabsorbed: list[dict[str, str]], norma
 
 
 def _ref_set(refs: list[dict[str, str]]) -> list[tuple[str, str, str]]:
-    return sorted((r.get("name", ""), r.get("type", ""), r.get("id", "")) for r in refs)
+    return sorted(map(reference_order, refs))
 
 
 def _raw(stored: dict[str, Any], references: list[dict[str, str]]) -> DecompiledPanel:

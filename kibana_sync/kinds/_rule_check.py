@@ -3,13 +3,12 @@ plus warnings for fields the data view does not declare."""
 
 from __future__ import annotations
 
-import fnmatch
 from typing import Any
 
-from kibana_sync import kql
 from kibana_sync.diagnostics import Diagnostic, Severity
 from kibana_sync.kinds import _es_query as es_query
 from kibana_sync.kinds import _es_query_check as es_query_check
+from kibana_sync.kinds import _query_check as checks
 from kibana_sync.kinds._connector_types import CONNECTOR_TYPES
 from kibana_sync.kinds._es_query import duration_seconds
 from kibana_sync.kinds._rule_model import (
@@ -19,7 +18,7 @@ from kibana_sync.kinds._rule_model import (
     RuleAction,
     RuleModel,
 )
-from kibana_sync.kinds.base import Entry, External, ref_id
+from kibana_sync.kinds.base import Entry, External
 from kibana_sync.kinds.connector import ConnectorModel
 from kibana_sync.kinds.data_view import DataViewModel
 
@@ -130,17 +129,8 @@ def _query_problems(entry: Entry) -> list[Diagnostic]:
     query = entry.model.query
     if query.kql is None:
         return []
-    # kql.lucene_hint suggests the search kind's `language: lucene`; a rule says lucene: instead of kql:.
-    hint = (kql.lucene_hint(query.kql) or "").replace("set `language: lucene`", "write `lucene:` instead of `kql:`")
-    try:
-        kql.parse(query.kql)
-    except kql.KQLSyntaxError as exc:
-        message = f"invalid KQL at character {exc.position + 1}: {exc.message}"
-        return [entry.diagnostic(("query", "kql"), f"{message} This is Lucene syntax: {hint}" if hint else message)]
-    if hint:
-        return [entry.diagnostic(("query", "kql"), "parses as KQL but looks like Lucene syntax, which KQL reads as "
-                                                   f"plain text: {hint}", Severity.WARNING)]
-    return []
+    return checks.kql_problems(entry, ("query", "kql"), query.kql,
+                               lucene_switch="write `lucene:` instead of `kql:`")
 
 
 def _field_problems(entry: Entry, project: Any) -> list[Diagnostic]:
@@ -152,45 +142,28 @@ def _field_problems(entry: Entry, project: Any) -> list[Diagnostic]:
         return []
     data_view_id, data_view = found
     out = []
-    named: list[tuple[tuple[str, ...], str]] = []
+    named: list[tuple[checks.Path, str]] = []
     if isinstance(m.query, es_query.SearchSourceQuery):
         if not data_view.time_field:
             out.append(entry.diagnostic(("query", "data_view"), "the rule's window applies to the data view's "
                                         "time field, but this data view has none (set its time_field)"))
-        named += [(("query", "kql"), f) for f in _kql_fields(m.query.kql)]
+        named += [(("query", "kql"), f) for f in checks.kql_fields(m.query.kql)]
     elif isinstance(m.query, es_query.DslQuery):
         named.append((("query", "time_field"), m.query.time_field))
     if m.aggregation.field:
         named.append((("aggregation", "field"), m.aggregation.field))
     if m.group_by is not None:
         named.append((("group_by", "field"), m.group_by.field))
-    out += [entry.diagnostic(path, f"field {name!r} is not declared by data view {data_view_id!r}", Severity.WARNING)
-            for path, name in named if not _declares(data_view, name)]
-    return out
+    known = checks.declared_fields(project, data_view_id)
+    return out + checks.field_warnings(entry, named, known, checks.data_view_label(data_view_id))
 
 
 def _data_view_of(m: RuleModel, project: Any) -> tuple[str, DataViewModel] | None:
     if isinstance(m.query, es_query.SearchSourceQuery):
-        entry = None if isinstance(m.query.data_view, External) else project.get(ref_id(m.query.data_view))
+        entry = None if isinstance(m.query.data_view, External) else project.get(m.query.data_view)
         return (entry.id, entry.model) if entry is not None and isinstance(entry.model, DataViewModel) else None
     if isinstance(m.query, es_query.DslQuery):
         pattern = ",".join(m.query.index)
         return next(((e.id, e.model) for e in project.of_kind("data_view") if e.model.index_pattern == pattern),
                     None)
     return None
-
-
-def _kql_fields(query: str | None) -> list[str]:
-    if query is None:
-        return []
-    try:
-        return kql.fields(query)
-    except kql.KQLSyntaxError:  # reported by _query_problems
-        return []
-
-
-def _declares(data_view: DataViewModel, name: str) -> bool:
-    # KQL allows wildcards in field names (`data.*: x`): fine when any declared field matches.
-    if "*" in name:
-        return any(fnmatch.fnmatchcase(k, name) for k in [*data_view.fields, *data_view.runtime_fields])
-    return data_view.knows(name)

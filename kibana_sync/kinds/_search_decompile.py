@@ -11,8 +11,9 @@ from typing import Any
 
 from kibana_sync import kql
 from kibana_sync.kinds import _search_filters as filters_
+from kibana_sync.kinds._filter_pills import inject
 from kibana_sync.kinds._search_model import ATTRIBUTE_DEFAULTS, FLAGS, INDEX_REF_NAME, OPTIONAL, SearchModel
-from kibana_sync.kinds.base import Decompiled, loads_embedded
+from kibana_sync.kinds.base import Decompiled, is_tag_reference, loads_embedded
 
 _LANGUAGES = ("kuery", "lucene")
 
@@ -33,7 +34,7 @@ def decompile_search(obj: dict[str, Any]) -> Decompiled:
         attrs.pop("kibanaSavedObjectMeta")
         refs = _decompile_source(source, refs, result)
     _decompile_attributes(attrs, data)
-    tags = [r for r in refs if r.get("type") == "tag" and r.get("name") == f"tag-ref-{r.get('id')}"]
+    tags = [r for r in refs if is_tag_reference(r)]
     if tags:
         data["tags"] = [r["id"] for r in tags]
         refs = [r for r in refs if r not in tags]
@@ -63,7 +64,7 @@ def _decompile_source(source: dict[str, Any], refs: list[dict[str, Any]], result
             data["language"] = query["language"]
         result.warnings.extend(_query_warnings(query["query"], query["language"]))
     if isinstance(source.get("filter"), list):
-        kibana_filters, used = filters_.inject(source.pop("filter"), refs)
+        kibana_filters, used = inject(source.pop("filter"), refs)
         refs = [r for r in refs if not any(r is u for u in used)]
         if kibana_filters:
             data["filters"] = [_compact_or_kept(f, data.get("data_view"), result) for f in kibana_filters]

@@ -1,10 +1,8 @@
 """A saved search's filters: the compact forms, Kibana's own filter objects, and their data-view references.
 
-Kibana stores a filter's data view as a reference named ``kibanaSavedObjectMeta.searchSourceJSON.filter[<i>].meta.index``
-and writes ``meta.indexRefName`` in place of ``meta.index`` (``extract_references.ts``); ``extract``/``inject``
-are that pair of steps. A person writes either a Kibana filter object as Kibana shows it (``meta.index`` holding
-the data view id) or, for the filter bar's three common pills, ``{field, value | values | exists, negate?,
-disabled?, data_view?}``.
+Kibana stores a filter's data view as a reference (``_filter_pills.extract``/``inject``). A person writes either
+a Kibana filter object as Kibana shows it (``meta.index`` holding the data view id) or, for the filter bar's
+three common pills, ``{field, value | values | exists, negate?, disabled?, data_view?}``.
 """
 
 from __future__ import annotations
@@ -14,7 +12,8 @@ from typing import Annotated, Any
 
 from pydantic import Discriminator, Tag, model_validator
 
-from kibana_sync.kinds.base import External, Model, Ref, ref_id, reference
+from kibana_sync.kinds._filter_pills import PillType, pill
+from kibana_sync.kinds.base import Model, Ref, ref_id
 
 Scalar = str | int | float | bool
 
@@ -51,25 +50,16 @@ FilterEntry = Annotated[
 ]
 
 
-def ref_name(i: int) -> str:
-    return f"kibanaSavedObjectMeta.searchSourceJSON.filter[{i}].meta.index"
-
-
 def kibana_filter(f: FieldFilter, index: str | None) -> dict[str, Any]:
     """The filter object Kibana 8.x's filter bar saves for the pill, ``meta.index`` still inline."""
-    meta: dict[str, Any] = {"alias": None, "negate": f.negate, "disabled": f.disabled, "index": index,
-                            "key": f.field}
+    type_: PillType
     if f.values is not None:
-        meta.update(params=list(f.values), type="phrases")
-        should = [{"match_phrase": {f.field: v}} for v in f.values]
-        query: dict[str, Any] = {"bool": {"minimum_should_match": 1, "should": should}}
+        type_, operand = "phrases", f.values
     elif f.exists:
-        meta.update(type="exists", value="exists")
-        query = {"exists": {"field": f.field}}
+        type_, operand = "exists", None
     else:
-        meta.update(params={"query": f.value}, type="phrase")
-        query = {"match_phrase": {f.field: f.value}}
-    return {"meta": meta, "query": query, "$state": {"store": "appState"}}
+        type_, operand = "phrase", f.value
+    return pill(f.field, type_, operand, negate=f.negate, disabled=f.disabled, alias=None, index=index)
 
 
 def to_kibana(entry: FieldFilter | dict[str, Any], default_index: Ref | None) -> dict[str, Any]:
@@ -78,46 +68,6 @@ def to_kibana(entry: FieldFilter | dict[str, Any], default_index: Ref | None) ->
         ref = entry.data_view if entry.data_view is not None else default_index
         return kibana_filter(entry, None if ref is None else ref_id(ref))
     return copy.deepcopy(entry)
-
-
-def inline_index(kibana_filter: dict[str, Any]) -> Ref | None:
-    """The data view a Kibana filter names in ``meta.index`` (``{external: id}`` allowed in YAML)."""
-    meta = kibana_filter.get("meta")
-    index = meta.get("index") if isinstance(meta, dict) else None
-    if isinstance(index, dict) and set(index) == {"external"}:
-        return External.model_validate(index)
-    return index if isinstance(index, str) else None
-
-
-def extract(filters: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, str]]]:
-    """Move each inline ``meta.index`` into a reference, as Kibana does when it saves."""
-    out, refs = [], []
-    for i, f in enumerate(filters):
-        index = inline_index(f)
-        if index is None:
-            out.append(f)
-            continue
-        name = ref_name(i)
-        refs.append(reference("index-pattern", ref_id(index), name))
-        meta = {k: v for k, v in f["meta"].items() if k != "index"}
-        out.append({**f, "meta": {**meta, "indexRefName": name}})
-    return out, refs
-
-
-def inject(filters: list[Any], references: list[dict[str, Any]]) -> tuple[list[Any], list[dict[str, Any]]]:
-    """The inverse of ``extract``: inline ``meta.index`` from the references; returns the references used."""
-    by_name = {r.get("name"): r for r in references if r.get("type") == "index-pattern"}
-    out, used = [], []
-    for i, f in enumerate(filters):
-        meta = f.get("meta") if isinstance(f, dict) else None
-        ref = by_name.get(ref_name(i))
-        if not isinstance(meta, dict) or meta.get("indexRefName") != ref_name(i) or ref is None or "index" in meta:
-            out.append(f)
-            continue
-        used.append(ref)
-        restored = {k: v for k, v in meta.items() if k != "indexRefName"}
-        out.append({**f, "meta": {**restored, "index": ref["id"]}})
-    return out, used
 
 
 def compact(kibana_filter_: Any, default_index: str | None) -> dict[str, Any] | None:

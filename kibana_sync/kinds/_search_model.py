@@ -2,15 +2,29 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Discriminator, Field, Tag, field_validator
 
 from kibana_sync.kinds import _search_filters as filters_
 from kibana_sync.kinds.base import Model, Ref
 
 INDEX_REF_NAME = "kibanaSavedObjectMeta.searchSourceJSON.index"
 SortDirection = Literal["asc", "desc"]
+
+
+def _sort_form(value: Any) -> str | None:
+    if isinstance(value, dict):
+        return "mapping"
+    return "pair" if isinstance(value, list | tuple) else None
+
+
+# Told apart by shape, so a wrong direction is one error at its line rather than one per form tried.
+SortEntry = Annotated[
+    Annotated[dict[str, SortDirection], Tag("mapping")] | Annotated[tuple[str, SortDirection], Tag("pair")],
+    Discriminator(_sort_form, custom_error_type="sort_form",
+                  custom_error_message='expected `- "@timestamp": desc` (or Kibana\'s ["@timestamp", "desc"])'),
+]
 DEFAULT_QUERY = {"query": "", "language": "kuery"}
 # What Kibana assumes when an attribute is absent; `normalise` fills these so absent and default compare equal.
 ATTRIBUTE_DEFAULTS: dict[str, Any] = {
@@ -38,7 +52,7 @@ class SearchModel(Model):
     language: Literal["kuery", "lucene"] = "kuery"
     filters: list[filters_.FilterEntry] = Field(default_factory=list)
     columns: list[str] = Field(default_factory=list)
-    sort: list[dict[str, SortDirection] | tuple[str, SortDirection]] = Field(
+    sort: list[SortEntry] = Field(
         default_factory=list, description='- "@timestamp": desc   (or Kibana\'s ["@timestamp", "desc"])')
     grid: dict[str, Any] = Field(default_factory=dict, description="Kibana's grid state, e.g. column widths")
     hide_chart: bool = False

@@ -153,6 +153,21 @@ def reference(type_: str, id_: str, name: str) -> dict[str, str]:
     return {"id": id_, "name": name, "type": type_}
 
 
+def reference_order(ref: dict[str, Any]) -> tuple[str, str, str]:
+    """Sort key that makes two reference lists comparable: Kibana gives their order no meaning."""
+    return ref.get("name", ""), ref.get("type", ""), ref.get("id", "")
+
+
+def tag_reference(tag_id: str) -> dict[str, str]:
+    """How a saved object points at a tag: Kibana's tagging plugin names the reference ``tag-ref-<id>``."""
+    return reference("tag", tag_id, f"tag-ref-{tag_id}")
+
+
+def is_tag_reference(ref: dict[str, Any]) -> bool:
+    """A reference ``tag_reference`` would write (one named otherwise is not a tag assignment)."""
+    return ref.get("type") == "tag" and ref.get("name") == f"tag-ref-{ref.get('id')}"
+
+
 def dumps_embedded(value: Any) -> str:
     """Kibana stores some attributes as JSON strings (panelsJSON, searchSourceJSON, ...): compact, key order kept."""
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False)

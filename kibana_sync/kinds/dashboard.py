@@ -35,7 +35,6 @@ from kibana_sync.kinds._dashboard_model import (
     duration_ms,
 )
 from kibana_sync.kinds._dashboard_panels import (
-    FieldType,
     PanelContext,
     absorb_lens_references,
     compile_panel,
@@ -49,10 +48,12 @@ from kibana_sync.kinds.base import (
     RefUse,
     dumps_embedded,
     loads_embedded,
-    reference,
+    reference_order,
     saved_object,
     strip_server_fields,
+    tag_reference,
 )
+from kibana_sync.lens.columns import FieldType, unknown_field_type
 
 
 class DashboardKind(Kind):
@@ -97,7 +98,7 @@ class DashboardKind(Kind):
             panels.append(stored)
             references.extend(panel_refs)
         references.extend(m.raw_references)
-        references.extend(reference("tag", project.resolve(tag), f"tag-ref-{project.resolve(tag)}") for tag in m.tags)
+        references.extend(tag_reference(project.resolve(tag)) for tag in m.tags)
         attributes: dict[str, Any] = {
             "title": m.title,
             "description": m.description,
@@ -158,7 +159,7 @@ class DashboardKind(Kind):
             for key in ("timeFrom", "timeTo", "refreshInterval"):
                 attrs.pop(key, None)
         out["attributes"] = attrs
-        out["references"] = sorted(references, key=lambda r: (r["name"], r["type"], r["id"]))
+        out["references"] = sorted(references, key=reference_order)
         return out
 
 
@@ -166,7 +167,7 @@ def _field_types(project: Any, data_view_id: str) -> FieldType:
     """The declared mapping types of a data view in the repo; nothing is known of external ones."""
     entry = project.get(data_view_id)
     if entry is None or entry.kind.name != "data_view":
-        return lambda _field: None
+        return unknown_field_type
     return entry.model.field_type
 
 

@@ -7,6 +7,7 @@ list from Elasticsearch, so the compiled object stores ``fields: "[]"`` as Kiban
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Literal
 
 from pydantic import Field
@@ -69,9 +70,6 @@ class DataViewModel(Model):
             return self.runtime_fields[field_name].type
         return None
 
-    def knows(self, field_name: str) -> bool:
-        return self.field_type(field_name) is not None or field_name == self.time_field
-
 
 class DataViewKind(Kind):
     name = "data_view"
@@ -117,42 +115,42 @@ class DataViewKind(Kind):
     def decompile(self, obj: dict[str, Any]) -> Decompiled:
         attrs = dict(obj.get("attributes", {}))
         data: dict[str, Any] = {"id": obj["id"], "index_pattern": attrs.pop("title", "")}
-        raw: dict[str, Any] = {}
         if "name" in attrs:
             data["name"] = attrs.pop("name")
         if "timeFieldName" in attrs:
             data["time_field"] = attrs.pop("timeFieldName")
-        field_attrs = loads_embedded(attrs.get("fieldAttrs", "{}"))
-        if _is_custom_labels(field_attrs) and isinstance(attrs.get("fieldAttrs"), str) and \
-                attrs["fieldAttrs"] == dumps_embedded(field_attrs):
-            attrs.pop("fieldAttrs")
-            if field_attrs:
-                data["custom_labels"] = {k: v["customLabel"] for k, v in field_attrs.items()}
-        runtime = loads_embedded(attrs.get("runtimeFieldMap", "{}"))
-        if _is_simple_runtime(runtime) and attrs.get("runtimeFieldMap") == dumps_embedded(runtime):
-            attrs.pop("runtimeFieldMap")
-            if runtime:
-                data["runtime_fields"] = {k: {"type": v["type"], "script": v["script"]["source"]}
-                                          for k, v in runtime.items()}
-        formats = loads_embedded(attrs.get("fieldFormatMap", "{}"))
-        if isinstance(formats, dict) and attrs.get("fieldFormatMap") == dumps_embedded(formats):
-            attrs.pop("fieldFormatMap")
-            if formats:
-                data["field_formats"] = formats
-        filters = loads_embedded(attrs.get("sourceFilters", "[]"))
-        if _is_simple_filters(filters) and attrs.get("sourceFilters") == dumps_embedded(filters):
-            attrs.pop("sourceFilters")
-            if filters:
-                data["source_filters"] = [f["value"] for f in filters]
+        labels = _take_embedded(attrs, "fieldAttrs", _is_custom_labels)
+        if labels:
+            data["custom_labels"] = {k: v["customLabel"] for k, v in labels.items()}
+        runtime = _take_embedded(attrs, "runtimeFieldMap", _is_simple_runtime)
+        if runtime:
+            data["runtime_fields"] = {k: {"type": v["type"], "script": v["script"]["source"]}
+                                      for k, v in runtime.items()}
+        formats = _take_embedded(attrs, "fieldFormatMap", lambda value: isinstance(value, dict))
+        if formats:
+            data["field_formats"] = formats
+        filters = _take_embedded(attrs, "sourceFilters", _is_simple_filters)
+        if filters:
+            data["source_filters"] = [f["value"] for f in filters]
         for key in ("fields", "typeMeta"):
             if attrs.get(key) == dumps_embedded(_EMBEDDED[key]):
                 attrs.pop(key)
         if "allowNoIndex" in attrs and isinstance(attrs["allowNoIndex"], bool):
             data["allow_no_index"] = attrs.pop("allowNoIndex")
-        raw.update(attrs)  # anything left is kept verbatim so the round trip loses nothing
-        if raw:
-            data["raw_attributes"] = raw
+        if attrs:  # anything left is kept verbatim so the round trip loses nothing
+            data["raw_attributes"] = attrs
         return Decompiled(data)
+
+
+def _take_embedded(attrs: dict[str, Any], key: str, fits: Callable[[Any], bool]) -> Any:
+    """The decoded value of an embedded-JSON attribute, removed from ``attrs``, when the YAML can say it and
+    compile writes back the very same string; else None, and the attribute stays to be kept verbatim."""
+    stored = attrs.get(key)
+    value = loads_embedded(stored)
+    if not isinstance(stored, str) or not fits(value) or stored != dumps_embedded(value):
+        return None
+    del attrs[key]
+    return value
 
 
 def _is_custom_labels(value: Any) -> bool:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from kibana_sync.diagnostics import Diagnostic
 from kibana_sync.kinds import _search_filters as filters_
+from kibana_sync.kinds._filter_pills import extract, inline_index
 from kibana_sync.kinds._search_check import check_search
 from kibana_sync.kinds._search_decompile import decompile_search
 from kibana_sync.kinds._search_model import (
@@ -30,8 +31,10 @@ from kibana_sync.kinds.base import (
     loads_embedded,
     ref_id,
     reference,
+    reference_order,
     saved_object,
     strip_server_fields,
+    tag_reference,
 )
 
 if TYPE_CHECKING:
@@ -53,7 +56,7 @@ class SearchKind(Kind):
             if isinstance(f, filters_.FieldFilter):
                 if f.data_view is not None:
                     uses.append(RefUse("data_view", f.data_view, ("filters", i, "data_view")))
-            elif (index := filters_.inline_index(f)) is not None:
+            elif (index := inline_index(f)) is not None:
                 uses.append(RefUse("data_view", index, ("filters", i, "meta", "index")))
         uses.extend(RefUse("tag", t, ("tags", i)) for i, t in enumerate(m.tags))
         return uses
@@ -63,13 +66,13 @@ class SearchKind(Kind):
 
     def compile(self, entry: Entry, project: Any) -> dict[str, Any]:
         m: SearchModel = entry.model
-        kibana_filters, refs = filters_.extract([filters_.to_kibana(f, m.data_view) for f in m.filters])
+        kibana_filters, refs = extract([filters_.to_kibana(f, m.data_view) for f in m.filters])
         source: dict[str, Any] = {"query": {"query": m.query, "language": m.language}, "filter": kibana_filters}
         source.update(copy.deepcopy(m.raw_search_source))
         if m.data_view is not None:
             source["indexRefName"] = INDEX_REF_NAME
             refs.insert(0, reference("index-pattern", ref_id(m.data_view), INDEX_REF_NAME))
-        refs.extend(reference("tag", ref_id(t), f"tag-ref-{ref_id(t)}") for t in m.tags)
+        refs.extend(tag_reference(ref_id(t)) for t in m.tags)
         refs.extend(copy.deepcopy(m.raw_references))
         attrs: dict[str, Any] = {
             "columns": list(m.columns),
@@ -98,7 +101,7 @@ class SearchKind(Kind):
             if isinstance(source, dict):
                 source = {"query": dict(DEFAULT_QUERY), "filter": [], **source}
             attrs["kibanaSavedObjectMeta"] = {**meta, "searchSourceJSON": source}
-        refs = sorted(out.get("references", []), key=lambda r: (r.get("name", ""), r.get("type", ""), r.get("id", "")))
+        refs = sorted(out.get("references", []), key=reference_order)
         return {**out, "attributes": attrs, "references": refs}
 
     def decompile(self, obj: dict[str, Any]) -> Decompiled:

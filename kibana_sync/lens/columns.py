@@ -13,6 +13,11 @@ from kibana_sync.lens.metrics import NUMBER_ARGUMENT, MetricCall
 
 FieldType = Callable[[str], "str | None"]
 
+
+def unknown_field_type(_field: str) -> None:
+    """The ``FieldType`` when nothing is known of the data view's fields (external, or read back from Kibana)."""
+    return None
+
 _OF_LABELS = {
     "sum": "Sum of {}", "average": "Average of {}", "min": "Minimum of {}", "max": "Maximum of {}",
     "median": "Median of {}", "standard_deviation": "Standard deviation of {}", "unique_count": "Unique count of {}",

@@ -219,8 +219,6 @@ class LensChart(Model):
     def _shape(self) -> LensChart:
         if self.metric is not None and self.metrics:
             raise ValueError("write either metric: or metrics: [...], not both")
-        if self.reference_lines and self.chart not in XY_CHARTS:
-            raise ValueError(f"reference_lines need a line, area or bar chart, not {self.chart}")
         family = chart_family(self.chart)
         misplaced = [k for k in _FAMILY_ONLY_KEYS if k not in _FAMILY_KEYS[family]
                      and getattr(self, k) not in (None, [])]
@@ -252,7 +250,7 @@ def chart_family(chart: str) -> str:
 
 # Keys that only some charts use, and which of them each family takes.
 _FAMILY_ONLY_KEYS = ("x", "y", "breakdown", "slices", "tags", "rows", "split_by", "secondary_metric", "min",
-                     "max", "goal")
+                     "max", "goal", "reference_lines")
 _FAMILY_KEYS = {
     "xy": ("x", "breakdown", "metric", "metrics", "reference_lines"),
     "pie": ("slices", "metric", "metrics"),

@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from kibana_sync.lens.chart_readers import FAMILIES
+from kibana_sync.lens.columns import unknown_field_type
 from kibana_sync.lens.compile import LAYER_ID, REFERENCE_LAYER_ID, compile_lens
 from kibana_sync.lens.config import LensChart
 from kibana_sync.lens.normalise import formbased_layers, normalise_lens
@@ -20,19 +21,23 @@ from kibana_sync.lens.reading import ChartReader, Inexpressible
 _STATE_KEYS = ("visualization", "query", "filters", "datasourceStates")
 
 
-def decompile_lens(attributes: dict[str, Any]) -> dict[str, Any] | None:
-    """The compact mapping (with ``data_view``), or None when only the raw attributes are exact."""
+def decompile_lens(attributes: dict[str, Any], *, normalised: bool = False) -> dict[str, Any] | None:
+    """The compact mapping (with ``data_view``), or None when only the raw attributes are exact.
+
+    ``normalised``: the attributes are already ``normalise_lens``'s output (a dashboard has normalised its
+    panels anyway), so they are not normalised a second time.
+    """
     try:
-        return decompile_or_explain(attributes)
+        return decompile_or_explain(attributes, normalised=normalised)
     except Inexpressible:
         return None
     except (LookupError, TypeError, AttributeError):  # malformed attributes: the caller keeps them raw
         return None
 
 
-def decompile_or_explain(attributes: dict[str, Any]) -> dict[str, Any]:
+def decompile_or_explain(attributes: dict[str, Any], *, normalised: bool = False) -> dict[str, Any]:
     """Like ``decompile_lens`` but raises Inexpressible saying why (used by tests and reports)."""
-    normal = normalise_lens(attributes)
+    normal = attributes if normalised else normalise_lens(attributes)
     reader = ChartReader(normal)
     data = reader.common_keys()
     read_family = FAMILIES.get(normal.get("visualizationType") or "")
@@ -51,7 +56,7 @@ def _compiled(data: dict[str, Any], data_view: str) -> dict[str, Any]:
         chart = LensChart.model_validate(data)
     except ValidationError as exc:
         raise Inexpressible(f"invalid compact form: {exc.errors()[0]['msg']}") from None
-    return normalise_lens(compile_lens(chart, data_view, lambda _field: None))
+    return normalise_lens(compile_lens(chart, data_view, unknown_field_type))
 
 
 def _keep_differences(reader: ChartReader, data: dict[str, Any]) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from kibana_sync.kinds.base import reference_order
 from kibana_sync.lens.compile import LAYER_REFERENCE_PREFIX, column_id
 from kibana_sync.lens.formula import EMPTY_AS_NULL_OPERATIONS, RECORDS_FIELD
 
@@ -101,7 +102,7 @@ def _defaults(attributes: dict[str, Any], state: dict[str, Any], was_indexpatter
     """Make "missing" and "the default Kibana assumes" the same, in the direction of the 8.11 editor."""
     attributes["references"] = sorted(
         (r for r in attributes.get("references", []) if r.get("name") != CURRENT_DATA_VIEW_REFERENCE),
-        key=lambda r: (r.get("name", ""), r.get("type", ""), r.get("id", "")))
+        key=reference_order)
     state.setdefault("query", {"query": "", "language": "kuery"})
     state.setdefault("filters", [])
     for key, empty in (("internalReferences", []), ("adHocDataViews", {})):
@@ -212,7 +213,7 @@ def _canonical_ids(attributes: dict[str, Any], state: dict[str, Any]) -> None:
         name = reference.get("name", "")
         if name.startswith(LAYER_REFERENCE_PREFIX) and name[len(LAYER_REFERENCE_PREFIX):] in rename:
             reference["name"] = LAYER_REFERENCE_PREFIX + rename[name[len(LAYER_REFERENCE_PREFIX):]]
-    attributes["references"].sort(key=lambda r: (r.get("name", ""), r.get("type", ""), r.get("id", "")))
+    attributes["references"].sort(key=reference_order)
 
 
 def _column_names(layer: dict[str, Any], number: int) -> tuple[dict[str, str], int]:

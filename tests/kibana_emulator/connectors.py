@@ -68,6 +68,8 @@ class ConnectorsApi:
         reject_unknown_keys(body, CREATE_KEYS, "request body")
         name = _name(body)
         type_id = expect(body.get("connector_type_id"), "string", "request body.connector_type_id")
+        _reject_empty_strings(type_id, "request body.connector_type_id")
+        _check_records(body)
         connector_type = self._type(type_id)
         config, secrets = self._validated(connector_type, body)
         connector_id = request.params.get("id") or self._new_id()
@@ -80,13 +82,15 @@ class ConnectorsApi:
     def update(self, request: Request) -> Response:
         body = require_object(request.json())
         reject_unknown_keys(body, UPDATE_KEYS, "request body")
-        connector = self._existing(request)
         name = _name(body)
+        _check_records(body)
+        connector = self._existing(request)
         connector_type = self._type(connector.type_id)
         config, secrets = self._validated(connector_type, body)
-        # PUT replaces config and secrets wholesale; leaving secrets out wipes them
+        # PUT replaces config and secrets wholesale (absent secrets default to {}), and always stores
+        # isMissingSecrets: false (`application/connector/methods/update/update.ts`)
         connector.name, connector.config, connector.secrets = name, config, secrets
-        connector.is_missing_secrets = "secrets" not in body
+        connector.is_missing_secrets = False
         return json_response(connector.to_api())
 
     def get(self, request: Request) -> Response:
@@ -120,9 +124,7 @@ class ConnectorsApi:
     def _type(self, type_id: str) -> ConnectorType:
         if type_id not in CONNECTOR_TYPES:
             raise HttpError(400, f'Action type "{type_id}" is not registered.')
-        connector_type = CONNECTOR_TYPES[type_id]
-        self._check_license(connector_type)
-        return connector_type
+        return CONNECTOR_TYPES[type_id]
 
     def _check_license(self, connector_type: ConnectorType) -> None:
         license_ = self._config.license
@@ -142,11 +144,34 @@ class ConnectorsApi:
             secrets = connector_type.validate_secrets(secrets)
         except SchemaError as err:
             raise HttpError(400, f"error validating action type secrets: {err}") from err
+        # ensureActionTypeEnabled runs after validation in the actions client's create and update
+        self._check_license(connector_type)
         return config, secrets
 
 
 def _name(body: dict[str, Any]) -> str:
     name = expect(body.get("name"), "string", "request body.name")
-    if not name:
-        raise invalid("request body.name", "value has length [0] but it must have a minimum length of [1].")
+    _reject_empty_strings(name, "request body.name")
     return name
+
+
+def _check_records(body: dict[str, Any]) -> None:
+    """The body schema's `recordOf(string, any({validate: validateEmptyStrings}))` for config and secrets."""
+    for part in ("config", "secrets"):
+        values = require_object(body.get(part, {}), f"request body.{part}")
+        for key, value in values.items():
+            _reject_empty_strings(value, f"request body.{part}.{key}")
+
+
+def _reject_empty_strings(value: Any, path: str) -> None:
+    """validateEmptyStrings on name, connector_type_id and every config/secrets value, nested values included
+    (`x-pack/plugins/actions/common/validate_empty_strings.ts`, used by the create/update body schemas)."""
+    if isinstance(value, str):
+        if not value.strip():
+            raise invalid(path, "value '' is not valid")
+    elif isinstance(value, list):
+        for item in value:
+            _reject_empty_strings(item, path)
+    elif isinstance(value, dict):
+        for item in value.values():
+            _reject_empty_strings(item, path)

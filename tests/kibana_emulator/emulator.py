@@ -162,6 +162,13 @@ class KibanaEmulator:
     def get_connector(self, connector_id: str) -> dict[str, Any] | None:
         return self.connectors.snapshot(connector_id)
 
+    def drop_connector_secrets(self, connector_id: str) -> None:
+        """Leave a connector as a saved-object import of an `action` does: no secrets, `is_missing_secrets`
+        true (reference 6). Only a later PUT with its secrets repairs it."""
+        with self._lock:
+            connector = self.connectors.connectors[connector_id]
+            connector.secrets, connector.is_missing_secrets = {}, True
+
     def create_space(self, space_id: str, name: str | None = None) -> dict[str, Any]:
         with self._lock:
             return self.spaces.add({"id": space_id, "name": name or space_id})

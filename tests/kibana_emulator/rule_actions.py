@@ -67,8 +67,11 @@ def _frequency_problems(actions: list[dict[str, Any]], rule: dict[str, Any]) -> 
 def _stored_action(action: dict[str, Any], connector_type_id: str) -> dict[str, Any]:
     stored: dict[str, Any] = {"group": action["group"], "id": action["id"], "params": action.get("params", {}),
                               "connector_type_id": connector_type_id}
-    if action.get("frequency"):
-        stored["frequency"] = action["frequency"]
+    frequency = action.get("frequency")
+    if frequency:
+        # `throttle` is schema.nullable: an absent throttle comes back as null (create/schemas/v1.ts)
+        stored["frequency"] = {"summary": frequency["summary"], "notify_when": frequency["notify_when"],
+                               "throttle": frequency.get("throttle")}
     if action.get("alerts_filter"):
         stored["alerts_filter"] = action["alerts_filter"]
     stored["uuid"] = action.get("uuid") or str(uuid.uuid4())

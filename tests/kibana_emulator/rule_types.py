@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from .es_query_params import ParamsError, validate_es_query
 from .validation import js_type
 
 RECOVERED = "recovered"  # the framework adds this group to every rule type
@@ -16,8 +16,6 @@ TIME_UNITS = ("s", "m", "h", "d")
 MAX_GROUPS = 1000
 
 
-class ParamsError(ValueError):
-    """Reported as `params invalid: <message>`."""
 
 
 def _kind_ok(value: Any, kind: str) -> bool:
@@ -46,15 +44,18 @@ def _one_of(params: dict[str, Any], key: str, choices: tuple[str, ...]) -> None:
 
 def _threshold_rules(params: dict[str, Any]) -> None:
     threshold = _need(params, "threshold", "array")
-    if not 1 <= len(threshold) <= 2 or not all(_kind_ok(t, "number") for t in threshold):
-        raise ParamsError("[threshold]: expected an array of one or two numbers")
+    if not 1 <= len(threshold) <= 2:
+        bound = "smaller than [1]" if not threshold else "greater than [2]"
+        raise ParamsError(f"[threshold]: array size is [{len(threshold)}], but cannot be {bound}")
+    for index, value in enumerate(threshold):
+        if not _kind_ok(value, "number"):
+            raise ParamsError(f"[threshold.{index}]: expected value of type [number] but got [{js_type(value)}]")
     _need(params, "thresholdComparator", "string")
     _one_of(params, "thresholdComparator", COMPARATORS)
     comparator = params["thresholdComparator"]
-    wanted = 2 if comparator in ("between", "notBetween") else 1
-    if len(threshold) != wanted:
-        count = "two elements" if wanted == 2 else "one element"
-        raise ParamsError(f'[threshold]: must have {count} for the "{comparator}" comparator')
+    # only a single value for a between comparator is refused; a second value for `>` is ignored
+    if comparator in ("between", "notBetween") and len(threshold) == 1:
+        raise ParamsError(f'[threshold]: must have two elements for the "{comparator}" comparator')
 
 
 def _aggregation_rules(params: dict[str, Any]) -> None:
@@ -79,53 +80,6 @@ def _time_window_rules(params: dict[str, Any]) -> None:
     unit = _need(params, "timeWindowUnit", "string")
     if unit not in TIME_UNITS:
         raise ParamsError(f'[timeWindowUnit]: invalid timeWindowUnit: "{unit}"')
-
-
-ES_QUERY_KEYS = frozenset({
-    "size", "timeWindowSize", "timeWindowUnit", "threshold", "thresholdComparator", "esQuery", "index",
-    "timeField", "searchConfiguration", "esqlQuery", "searchType", "excludeHitsFromPreviousRun", "aggType",
-    "aggField", "groupBy", "termField", "termSize", "sourceFields"})
-
-
-def validate_es_query(params: dict[str, Any]) -> dict[str, Any]:
-    for key in params:
-        if key not in ES_QUERY_KEYS:
-            raise ParamsError(f"[{key}]: definition for this key is missing")
-    result = {"searchType": "esQuery", "excludeHitsFromPreviousRun": True, "aggType": "count", "groupBy": "all",
-              **params}
-    _one_of(result, "searchType", ("esQuery", "searchSource", "esqlQuery"))
-    size = _need(result, "size", "number")
-    if not 0 <= size <= 10000:
-        raise ParamsError(f"[size]: Value must be equal to or {'greater' if size < 0 else 'lower'} than "
-                          f"[{0 if size < 0 else 10000}].")
-    _time_window_rules(result)
-    _threshold_rules(result)
-    _aggregation_rules(result)
-    search_type = result["searchType"]
-    if search_type == "esQuery":
-        _check_es_query(result)
-    elif search_type == "searchSource":
-        _need(result, "searchConfiguration", "object")
-    else:
-        query = _need(result, "esqlQuery", "object")
-        if not isinstance(query.get("esql"), str):
-            raise ParamsError("[esqlQuery.esql]: expected value of type [string] but got [undefined]")
-        _need(result, "timeField", "string")
-    return result
-
-
-def _check_es_query(params: dict[str, Any]) -> None:
-    raw = _need(params, "esQuery", "string")
-    try:
-        parsed = json.loads(raw)
-    except ValueError as err:
-        raise ParamsError("[esQuery]: must be valid JSON") from err
-    if not isinstance(parsed, dict) or "query" not in parsed:
-        raise ParamsError('[esQuery]: must contain "query"')
-    index = _need(params, "index", "array")
-    if not index:
-        raise ParamsError("[index]: array size is [0], but cannot be smaller than [1]")
-    _need(params, "timeField", "string")
 
 
 INDEX_THRESHOLD_KEYS = frozenset({

@@ -12,7 +12,15 @@ from .routing import Router
 from .rule_actions import validate_actions
 from .rule_filter import compile_filter
 from .rule_types import RULE_TYPES, ParamsError, RuleType
-from .validation import expect, expect_duration, expect_one_of, query_int, reject_unknown_keys, require_object
+from .validation import (
+    check_result_window,
+    expect,
+    expect_duration,
+    expect_one_of,
+    query_int,
+    reject_unknown_keys,
+    require_object,
+)
 from .wire import Request, Response, json_response, no_content
 
 CREATE_KEYS = ("name", "rule_type_id", "enabled", "consumer", "tags", "throttle", "params", "schedule", "actions",
@@ -83,7 +91,7 @@ class RulesApi:
             "created_by": request.username, "updated_by": request.username, "created_at": now, "updated_at": now,
             "api_key_owner": request.username if enabled else None,
             "api_key_created_by_user": bool(enabled and principal and principal.via_api_key),
-            "throttle": body.get("throttle"), "notify_when": body.get("notify_when"),
+            "throttle": body.get("throttle"), "notify_when": _notify_when(body),
             "mute_all": False, "muted_alert_ids": [],
             "execution_status": {"status": "pending", "last_execution_date": now},
             "snooze_schedule": [], "revision": 0, "running": False,
@@ -100,7 +108,7 @@ class RulesApi:
         params = _params(rule_type, body)
         actions = validate_actions(rule_type, body["actions"], body, self._connectors, request.space)
         changes = {"name": body["name"], "tags": body["tags"], "schedule": body["schedule"], "params": params,
-                   "actions": actions, "throttle": body.get("throttle"), "notify_when": body.get("notify_when")}
+                   "actions": actions, "throttle": body.get("throttle"), "notify_when": _notify_when(body)}
         if any(_comparable(key, rule[key]) != _comparable(key, changes[key]) for key in REVISIONED):
             rule["revision"] += 1
         rule.update(changes)
@@ -153,6 +161,7 @@ class RulesApi:
         sort_field = request.first("sort_field")
         if sort_field:
             found.sort(key=lambda r: str(r.get(sort_field, "")), reverse=request.first("sort_order") == "desc")
+        check_result_window(page, per_page)
         window = found[(page - 1) * per_page: page * per_page]
         return json_response({"page": page, "per_page": per_page, "total": len(found),
                               "data": copy.deepcopy(window)})
@@ -228,6 +237,14 @@ def _params(rule_type: RuleType, body: dict[str, Any]) -> dict[str, Any]:
         return rule_type.validate_params(body["params"])
     except ParamsError as err:
         raise HttpError(400, f"params invalid: {err}") from err
+
+
+def _notify_when(body: dict[str, Any]) -> str | None:
+    """A rule-level throttle without notify_when is stored as onThrottleInterval
+    (`x-pack/plugins/alerting/server/lib/get_rule_notify_when_type.ts`)."""
+    if body.get("notify_when"):
+        return body["notify_when"]
+    return "onThrottleInterval" if body.get("throttle") else None
 
 
 def _comparable(key: str, value: Any) -> Any:

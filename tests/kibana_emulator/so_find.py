@@ -9,7 +9,7 @@ from typing import Any
 from .errors import HttpError
 from .so_types import TYPES
 from .store import SavedObjectStore, StoredObject
-from .validation import invalid, query_int
+from .validation import check_result_window, invalid, query_int
 from .wire import Request
 
 WORD = re.compile(r"[\w]+", re.UNICODE)
@@ -71,9 +71,7 @@ def find(store: SavedObjectStore, request: Request) -> dict[str, Any]:
     if request.first("filter"):
         raise HttpError(400, "The Kibana emulator does not evaluate `filter` on _find; use search/has_reference")
     found = _sorted(found, request.first("sort_field"), request.first("sort_order") or "asc")
-    if page * per_page > 10000:
-        # ES index.max_result_window (reference 2.6)
-        raise HttpError(400, "Result window is too large, from + size must be less than or equal to: [10000]")
+    check_result_window(page, per_page)
     window = found[(page - 1) * per_page: page * per_page] if page > 0 else []
     fields = request.query.get("fields")
     return {"page": page, "per_page": per_page, "total": len(found),

@@ -32,8 +32,7 @@ class _Plan:
     obj: dict[str, Any]
     destination_id: str | None = None
     overwrite: bool = False
-    origin_id: str | None = None
-    error: dict[str, Any] | None = None
+    errors: list[dict[str, Any]] = field(default_factory=list)
     replaces: StoredObject | None = field(default=None, repr=False)
 
     @property
@@ -81,25 +80,29 @@ class SavedObjectImporter:
             if not obj.get("id"):
                 obj["id"] = self._new_id()  # bulkCreate generates ids for objects that have none (inferred)
         _reject_duplicates(objects)
+        # Errors are reported phase by phase, in the order import_saved_objects.ts accumulates them; every
+        # check after collection looks at all collected objects, so one object can fail several of them.
+        failures: list[tuple[_Plan, dict[str, Any]]] = []
         plans = [_Plan(obj) for obj in objects]
         for plan in plans:
             if plan.obj.get("type") not in TYPES:
-                plan.error = {"type": "unsupported_type"}
-        self._validate_references(plans, space)
+                _fail(failures, plan, {"type": "unsupported_type"})
+        collected = [p for p in plans if not p.errors]
+        self._validate_references(collected, space, failures)
         if options.create_new_copies:
-            for plan in _ok(plans):
+            for plan in collected:
                 plan.destination_id = self._new_id()
         else:
-            self._check_conflicts(plans, space, options.overwrite)
-        errors = [p for p in plans if p.error]
-        candidates = _ok(plans)
-        if not any(p.error["type"] in BLOCKING_ERRORS for p in errors):
-            candidates = self._write(candidates, space, options)
-        return _response(plans, candidates, options)
+            self._check_conflicts(collected, space, options.overwrite, failures)
+        candidates = _ok(collected)
+        if not any(error["type"] in BLOCKING_ERRORS for _, error in failures):
+            candidates = self._write(candidates, space, options, failures)
+        return _response(failures, candidates)
 
-    def _validate_references(self, plans: list[_Plan], space: str) -> None:
-        in_file = {p.key for p in plans if not p.error}
-        for plan in _ok(plans):
+    def _validate_references(self, collected: list[_Plan], space: str,
+                             failures: list[tuple[_Plan, dict[str, Any]]]) -> None:
+        in_file = {p.key for p in collected}
+        for plan in collected:
             missing: list[dict[str, str]] = []
             for ref in plan.obj.get("references") or []:
                 ref_type, ref_id = ref.get("type"), ref.get("id")
@@ -109,24 +112,29 @@ class SavedObjectImporter:
                 if self._store.get(ref_type, ref_id, space) is None and entry not in missing:
                     missing.append(entry)
             if missing:
-                plan.error = {"type": "missing_references", "references": missing}
+                _fail(failures, plan, {"type": "missing_references", "references": missing})
 
-    def _check_conflicts(self, plans: list[_Plan], space: str, overwrite: bool) -> None:
-        for plan in _ok(plans):
+    def _check_conflicts(self, collected: list[_Plan], space: str, overwrite: bool,
+                         failures: list[tuple[_Plan, dict[str, Any]]]) -> None:
+        unconflicted = []  # checkConflicts' filteredObjects: what checkOriginConflicts looks at next
+        for plan in collected:
             type_, id_ = plan.obj["type"], plan.obj["id"]
             existing = self._store.find_any_space(type_, id_)
             if existing is not None and space in existing.namespaces:
                 if overwrite:
                     plan.overwrite, plan.replaces = True, existing
                 else:
-                    plan.error = {"type": "conflict"}
+                    _fail(failures, plan, {"type": "conflict"})
                 continue
             if existing is not None:
                 # multi-namespace id taken in another space: Kibana silently regenerates it
                 plan.destination_id = self._new_id()
-            self._check_origin_conflicts(plan, space, overwrite)
+            unconflicted.append(plan)
+        for plan in unconflicted:
+            self._check_origin_conflicts(plan, space, overwrite, failures)
 
-    def _check_origin_conflicts(self, plan: _Plan, space: str, overwrite: bool) -> None:
+    def _check_origin_conflicts(self, plan: _Plan, space: str, overwrite: bool,
+                                failures: list[tuple[_Plan, dict[str, Any]]]) -> None:
         origin = plan.obj.get("originId") or plan.obj["id"]
         matches = [o for o in self._store.in_spaces([space], [plan.obj["type"]])
                    if o.id == origin or o.origin_id == origin]
@@ -135,14 +143,15 @@ class SavedObjectImporter:
             if overwrite:
                 plan.destination_id, plan.overwrite, plan.replaces = target.id, True, target
             else:
-                plan.error = {"type": "conflict", "destinationId": target.id}
+                _fail(failures, plan, {"type": "conflict", "destinationId": target.id})
         elif len(matches) > 1:
             matches.sort(key=lambda o: o.updated_at, reverse=True)
-            plan.error = {"type": "ambiguous_conflict", "destinations": [
+            _fail(failures, plan, {"type": "ambiguous_conflict", "destinations": [
                 {"id": o.id, "title": TYPES[o.type].title(o.attributes), "updatedAt": o.updated_at}
-                for o in matches]}
+                for o in matches]})
 
-    def _write(self, plans: list[_Plan], space: str, options: ImportOptions) -> list[_Plan]:
+    def _write(self, plans: list[_Plan], space: str, options: ImportOptions,
+               failures: list[tuple[_Plan, dict[str, Any]]]) -> list[_Plan]:
         """bulkCreate: returns the plans that were written; schema failures become `unknown` errors."""
         new_ids = {p.key: p.destination_id for p in plans if p.destination_id}
         # every document is migrated before any is written, so a 422/500 leaves the store untouched
@@ -152,7 +161,7 @@ class SavedObjectImporter:
         for plan, result in zip(plans, migrated, strict=True):
             message = attribute_error(plan.obj["type"], result.attributes)
             if message:
-                plan.error = {"type": "unknown", "message": message, "statusCode": 400}
+                _fail(failures, plan, {"type": "unknown", "message": message, "statusCode": 400})
                 continue
             self._store.save(self._stored(plan, result, space, options, new_ids, now))
             written.append(plan)
@@ -170,7 +179,9 @@ class SavedObjectImporter:
         elif plan.destination_id:
             origin_id = obj.get("originId") or obj["id"]
         else:
-            origin_id = obj.get("originId")
+            # bulkCreate keeps the overwritten object's originId unless the file sets one
+            # (`apis/bulk_create.ts`: "preserve the originId of the existing object that is being overwritten")
+            origin_id = obj.get("originId") or (plan.replaces.origin_id if plan.replaces else None)
         namespaces = list(plan.replaces.namespaces) if plan.replaces else [space]
         return StoredObject(
             type=obj["type"], id=plan.target_id, attributes=migrated.attributes, references=references,
@@ -180,7 +191,12 @@ class SavedObjectImporter:
 
 
 def _ok(plans: list[_Plan]) -> list[_Plan]:
-    return [p for p in plans if not p.error]
+    return [p for p in plans if not p.errors]
+
+
+def _fail(failures: list[tuple[_Plan, dict[str, Any]]], plan: _Plan, error: dict[str, Any]) -> None:
+    plan.errors.append(error)
+    failures.append((plan, error))
 
 
 def _reject_duplicates(objects: list[dict[str, Any]]) -> None:
@@ -205,7 +221,7 @@ def _meta(obj: dict[str, Any], *, title: str | None) -> dict[str, Any]:
     return meta
 
 
-def _response(plans: list[_Plan], candidates: list[_Plan], options: ImportOptions) -> dict[str, Any]:
+def _response(failures: list[tuple[_Plan, dict[str, Any]]], candidates: list[_Plan]) -> dict[str, Any]:
     success_results = []
     for plan in candidates:
         obj = plan.obj
@@ -214,18 +230,16 @@ def _response(plans: list[_Plan], candidates: list[_Plan], options: ImportOption
         if plan.overwrite:
             item["overwrite"] = True
         if plan.destination_id:
+            # no `createNewCopy`: a regenerated id is written with originId (or, under createNewCopies,
+            # the flag is off), so import_saved_objects.ts never sets it on a plain import
             item["destinationId"] = plan.destination_id
-            if not obj.get("originId") and not options.create_new_copies:
-                item["createNewCopy"] = True
         item["managed"] = bool(obj.get("managed", False))
         success_results.append(item)
     errors = []
-    for plan in plans:
-        if not plan.error:
-            continue
+    for plan, error in failures:
         obj = plan.obj
         item = {"id": obj.get("id"), "type": obj.get("type"),
-                "meta": _meta(obj, title=(obj.get("attributes") or {}).get("title")), "error": plan.error}
+                "meta": _meta(obj, title=(obj.get("attributes") or {}).get("title")), "error": error}
         if plan.overwrite:
             item["overwrite"] = True
         errors.append(item)

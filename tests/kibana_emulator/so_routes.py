@@ -248,7 +248,9 @@ class SavedObjectsApi:
             type=type_, id=id_, attributes=migrated.attributes, references=list(doc.get("references") or []),
             namespaces=list(namespaces), core_migration_version=migrated.core_migration_version,
             type_migration_version=migrated.type_migration_version, created_at=now, updated_at=now,
-            managed=bool(doc.get("managed", False))))
+            managed=bool(doc.get("managed", False)),
+            # an overwrite keeps the existing originId (`apis/bulk_create.ts`, `apis/create.ts`)
+            origin_id=existing.origin_id if existing else None))
 
     def _delete_one(self, type_: str, id_: str, space: str, force: bool, bulk: bool = False) -> HttpError | None:
         obj = self._store.get(type_, id_, space) if type_ in TYPES else None

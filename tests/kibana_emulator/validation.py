@@ -104,3 +104,15 @@ def query_int(request: Request, name: str, default: int, minimum: int | None = N
     if minimum is not None and value < minimum:
         raise invalid(f"request query.{name}", f"Value must be equal to or greater than [{minimum}].")
     return value
+
+
+MAX_RESULT_WINDOW = 10000  # ES index.max_result_window behind every _find (reference 2.6, 2.8, 5.4)
+
+
+def check_result_window(page: int, per_page: int) -> None:
+    """`from + size` past the window fails in Elasticsearch; Kibana passes it on as a 400."""
+    if page * per_page > MAX_RESULT_WINDOW:
+        raise HttpError(400, f"Result window is too large, from + size must be less than or equal to: "
+                             f"[{MAX_RESULT_WINDOW}] but was [{page * per_page}]. See the scroll api for a more "
+                             "efficient way to request large data sets. This limit can be set by changing the "
+                             "[index.max_result_window] index level setting.")
