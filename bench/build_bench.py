@@ -1,6 +1,7 @@
 """Benchmark for ``build`` (issue 2): a generated tree of 1,000 dashboards x 12 Lens panels plus 1,000 searches.
 
-Reports objects per second and peak memory as JSON. Not a test: this machine is noisy, so numbers are for
+Reports wall and CPU seconds per phase (CPU includes the YAML-parsing worker processes), objects per second and
+peak memory as JSON. Not a test: this machine is noisy, so numbers are for
 comparison between runs, never asserted. Run: ``python bench/build_bench.py [--dashboards N] [--searches N]``.
 """
 

@@ -35,8 +35,11 @@ from kibana_sync.client import KibanaClient  # noqa: E402
 from kibana_sync.connection import ConnectionSettings  # noqa: E402
 from kibana_sync.kinds.connector import resolve_secrets  # noqa: E402
 from kibana_sync.live import RULE_MARKER_FILTER  # noqa: E402
+from kibana_sync.ownership import MANAGED_TAG_ID  # noqa: E402
 from kibana_sync.project import load_project  # noqa: E402
 from kibana_sync.sync import check_target, make_plan  # noqa: E402
+
+MANAGED_TAG_REF = {"type": "tag", "id": MANAGED_TAG_ID}
 
 
 def write_repo(root: Path, saved_objects: int, rules: int) -> Path:
@@ -77,16 +80,20 @@ def measure(emulator: KibanaEmulator, job: Callable[[], Any]) -> dict[str, Any]:
 
 
 def bare_reads(client: KibanaClient, build: Build) -> None:
-    """What any diff must ask, sequentially: status, the objects, the rules, the connectors."""
+    """What any diff must ask, sequentially: status, the objects, the marked objects (for the "no YAML any
+    more" count), the rules, the connectors."""
     client.version()
     client.bulk_get([(o["type"], o["id"]) for o in build.saved_objects])
+    client.find(["index-pattern", "search", "dashboard", "tag"], has_reference=MANAGED_TAG_REF, fields=["title"])
     client.find_rules(filter=RULE_MARKER_FILTER)
     client.list_connectors()
 
 
 def bare_push(client: KibanaClient, build: Build) -> None:
-    """What any push into an empty Kibana must send: the reads, one import, one POST per connector and rule."""
+    """What any push into an empty Kibana must send: the reads, the space list (do other spaces hold the ids
+    to be created?), one import, one POST per connector and rule."""
     bare_reads(client, build)
+    client.list_spaces()
     client.import_objects(build.saved_objects)
     for id_, body in build.connectors.items():
         client.create_connector(id_, resolve_secrets(body, {}))

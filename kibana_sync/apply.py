@@ -57,14 +57,28 @@ def apply_plan(client: KibanaClient, plan: Plan, *, environ: Mapping[str, str],
     writes = [c for c in plan.changes if c.action is not Action.DELETE]
     deletes = [c for c in plan.changes if c.action is Action.DELETE]
     _import_saved_objects(client, [c for c in writes if c.api == "saved_objects"], record)
+    failed_connectors: set[str] = set()
     for change in (c for c in writes if c.api == "connectors"):
-        record(_guarded(change, lambda c=change: _write_connector(client, c, environ)))
+        outcome = _guarded(change, lambda c=change: _write_connector(client, c, environ))
+        if not outcome.ok:
+            failed_connectors.add(change.id)
+        record(outcome)
     for change in (c for c in writes if c.api == "rules"):
-        record(_guarded(change, lambda c=change: _write_rule(client, c)))
+        # A rule whose connector was not written would only fail with Kibana's 404 (or run without its action).
+        blocked = sorted(connectors_of(change) & failed_connectors)
+        if blocked:
+            record(Outcome(change, False, "not attempted: " + ", ".join(f"connector {c!r} failed" for c in blocked)))
+        else:
+            record(_guarded(change, lambda c=change: _write_rule(client, c)))
     for change in (c for c in deletes if c.api == "rules"):
         record(_guarded(change, lambda c=change: client.delete_rule(c.id)))
     _delete_saved_objects(client, [c for c in deletes if c.api == "saved_objects"], record)
     return outcomes
+
+
+def connectors_of(change: Change) -> set[str]:
+    """The connector ids a rule's actions use."""
+    return {a["id"] for a in (change.desired or {}).get("actions") or [] if isinstance(a.get("id"), str)}
 
 
 def _guarded(change: Change, write: Callable[[], Any]) -> Outcome:

@@ -21,7 +21,7 @@ from urllib.parse import quote
 import httpx
 
 from kibana_sync import __version__
-from kibana_sync.connection import ConnectionConfigError, ConnectionSettings
+from kibana_sync.connection import DEFAULT_SPACE, ConnectionConfigError, ConnectionSettings
 from kibana_sync.ndjson import parse_ndjson
 
 log = logging.getLogger(__name__)
@@ -117,11 +117,20 @@ class KibanaClient:
 
     # --- saved objects -----------------------------------------------------------------------------------------
 
-    def bulk_get(self, objects: list[tuple[str, str]]) -> list[dict]:
-        """The objects that exist, in request order; missing ones are left out, any other error raises."""
+    def list_spaces(self) -> list[str]:
+        """The ids of the spaces this user can see."""
+        return [s["id"] for s in self._json(self._call("GET", "/api/spaces/space", scoped=False))]
+
+    def bulk_get(self, objects: list[tuple[str, str]], namespaces: list[str] | None = None) -> list[dict]:
+        """The objects that exist, in request order; missing ones are left out, any other error raises.
+
+        ``namespaces`` looks in those spaces instead of this one (reference 2.7); the answer's ``namespaces``
+        says where each object lives.
+        """
         found: list[dict] = []
+        extra: dict[str, Any] = {"namespaces": namespaces} if namespaces else {}
         for chunk in _chunks(objects, BULK_GET_CHUNK):
-            body = [{"type": t, "id": i} for t, i in chunk]
+            body = [{"type": t, "id": i, **extra} for t, i in chunk]
             for obj in self._json(self._call("POST", "/api/saved_objects/_bulk_get", json=body))["saved_objects"]:
                 error = obj.get("error")
                 if error is None:
@@ -153,9 +162,13 @@ class KibanaClient:
                 exported.setdefault((item.obj["type"], item.obj["id"]), item.obj)
         return list(exported.values())
 
-    def find(self, types: list[str], has_reference: dict | None = None, per_page: int = 1000) -> list[dict]:
-        """Every object of the given types (optionally referencing ``has_reference``), all pages."""
+    def find(self, types: list[str], has_reference: dict | None = None, per_page: int = 1000,
+             fields: list[str] | None = None) -> list[dict]:
+        """Every object of the given types (optionally referencing ``has_reference``), all pages; ``fields``
+        limits the attributes returned."""
         params: dict[str, Any] = {"type": types, "per_page": per_page}
+        if fields:
+            params["fields"] = fields
         if has_reference is not None:
             params["has_reference"] = json.dumps(has_reference)
         return self._pages("/api/saved_objects/_find", params, "saved_objects")
@@ -207,11 +220,12 @@ class KibanaClient:
 
     # --- rules -------------------------------------------------------------------------------------------------
 
-    def find_rules(self, filter: str | None = None) -> list[dict]:
+    def find_rules(self, filter: str | None = None, space: str | None = None) -> list[dict]:
+        """Rules of this space, or of ``space`` (rule ids are global, so another space's matter for creates)."""
         params: dict[str, Any] = {"per_page": FIND_PER_PAGE_RULES}
         if filter is not None:
             params["filter"] = filter
-        return self._pages("/api/alerting/rules/_find", params, "data")
+        return self._pages(_in_space(space) + "/api/alerting/rules/_find", params, "data", scoped=space is None)
 
     def get_rule(self, id: str) -> dict | None:
         return self._get_or_none(f"/api/alerting/rule/{_seg(id)}")
@@ -233,8 +247,8 @@ class KibanaClient:
 
     # --- connectors --------------------------------------------------------------------------------------------
 
-    def list_connectors(self) -> list[dict]:
-        return self._json(self._call("GET", "/api/actions/connectors"))
+    def list_connectors(self, space: str | None = None) -> list[dict]:
+        return self._json(self._call("GET", _in_space(space) + "/api/actions/connectors", scoped=space is None))
 
     def get_connector(self, id: str) -> dict | None:
         return self._get_or_none(f"/api/actions/connector/{_seg(id)}")
@@ -272,11 +286,11 @@ class KibanaClient:
         if answer.response.status_code == 404 and not answer.retried:
             raise self._error(answer.response)
 
-    def _pages(self, path: str, params: dict[str, Any], key: str) -> list[dict]:
+    def _pages(self, path: str, params: dict[str, Any], key: str, scoped: bool = True) -> list[dict]:
         items: list[dict] = []
         page = 1
         while True:
-            body = self._json(self._call("GET", path, params={**params, "page": page}))
+            body = self._json(self._call("GET", path, params={**params, "page": page}, scoped=scoped))
             batch = body.get(key, [])
             items.extend(batch)
             if not batch or len(items) >= body.get("total", 0):
@@ -441,6 +455,13 @@ def _version_tuple(number: str) -> tuple[int, int, int] | None:
 def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
     for start in range(0, len(items), size):
         yield items[start:start + size]
+
+
+def _in_space(space: str | None) -> str:
+    """The URL prefix of another space than the client's own ("" for the client's: ``_call`` adds that)."""
+    if space is None or space == DEFAULT_SPACE:
+        return ""
+    return f"/s/{_seg(space)}"
 
 
 def _seg(value: str) -> str:

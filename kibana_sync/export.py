@@ -21,8 +21,8 @@ from kibana_sync.export_files import FileNamer
 from kibana_sync.export_keep import ExistingObjects
 from kibana_sync.export_raw import broken_json, raw_warning
 from kibana_sync.kinds import all_kinds, kind_for_saved_object_type
-from kibana_sync.kinds.base import Api, Decompiled, Entry, External, Kind, RefUse
-from kibana_sync.ownership import MANAGED_TAG_ID, unmark_rule, unmark_saved_object
+from kibana_sync.kinds.base import TYPE_MIGRATION_VERSIONS, Api, Decompiled, Entry, External, Kind, RefUse
+from kibana_sync.ownership import is_marker_tag_object, unmark_rule, unmark_saved_object
 from kibana_sync.paths import object_title
 from kibana_sync.yamlsource import SourceFile, format_path
 from kibana_sync.yamlwrite import dump_yaml
@@ -166,7 +166,7 @@ def kind_for(obj: KibanaObject) -> Kind | None:
 
 
 def _decompile(obj: KibanaObject, report: ExportReport) -> _Decompiled | None:
-    if obj.api == "saved_objects" and obj.type == "tag" and obj.id == MANAGED_TAG_ID:
+    if obj.api == "saved_objects" and is_marker_tag_object(obj.body):
         return None  # the ownership marker itself: build adds it back
     kind = kind_for(obj)
     if kind is None:
@@ -193,7 +193,26 @@ def _decompile(obj: KibanaObject, report: ExportReport) -> _Decompiled | None:
                                                    f"(please report it): {type(exc).__name__}: {exc}")
         return None
     result.data.setdefault("id", obj.id)
+    newer = newer_than_supported(obj.body) if obj.api == "saved_objects" else None
+    if newer:
+        # build stamps the 8.11 version, so Kibana will not migrate it: a shape a later Kibana introduced
+        # would reach 8.11 as it is.
+        result.warnings.append(f"exported from a newer Kibana ({newer}); 8.11 may not read it the same way "
+                               f"(build writes it as {TYPE_MIGRATION_VERSIONS[obj.type]})")
     return _Decompiled(obj, kind, body, result)
+
+
+def newer_than_supported(obj: dict[str, Any]) -> str | None:
+    """The object's type migration version when it is newer than what Kibana 8.11 knows for its type."""
+    known = TYPE_MIGRATION_VERSIONS.get(obj.get("type", ""))
+    version = obj.get("typeMigrationVersion") or (obj.get("migrationVersion") or {}).get(obj.get("type", ""))
+    if not known or not isinstance(version, str):
+        return None
+    return version if _version_key(version) > _version_key(known) else None
+
+
+def _version_key(version: str) -> tuple[int, ...]:
+    return tuple(int(p) if p.isdigit() else 0 for p in version.split("."))
 
 
 def _externalise(kind: Kind, data: dict[str, Any], known_ids: set[str]) -> tuple[str, list[RefUse]]:

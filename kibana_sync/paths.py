@@ -18,6 +18,7 @@ from typing import Any
 from deepdiff import DeepDiff
 from deepdiff.helper import NotPresent
 
+from kibana_sync.kinds._dashboard_model import DEFAULT_PANEL_HEIGHT, DEFAULT_PANEL_WIDTH
 from kibana_sync.kinds.base import Kind, strip_server_fields
 from kibana_sync.ownership import unmark_rule, unmark_saved_object
 
@@ -79,8 +80,19 @@ def user_view(kind: Kind, obj: dict[str, Any]) -> dict[str, Any]:
         return {}
     data = {k: v for k, v in decode_embedded(data).items() if k != "id"}
     if isinstance(data.get("panels"), list):
-        data.update(_panels_by_label(data.pop("panels")))
+        panels = data.pop("panels")
+        if kind.name == "dashboard":
+            panels = [_with_default_size(p) for p in panels]
+        data.update(_panels_by_label(panels))
     return data
+
+
+def _with_default_size(panel: Any) -> Any:
+    """A compact panel with the size the YAML implies when it omits ``w``/``h``, so going from the default to
+    another size reads ``h: 15 → 20``, not ``h: added 20``."""
+    if not isinstance(panel, dict) or "raw" in panel:
+        return panel
+    return {"w": DEFAULT_PANEL_WIDTH, "h": DEFAULT_PANEL_HEIGHT, **panel}
 
 
 def _same_form_panels(old_view: dict[str, Any], new_view: dict[str, Any], old_tree: dict[str, Any],

@@ -6,6 +6,7 @@ was just pushed compares equal (no perpetual drift from fields Kibana adds or re
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -13,8 +14,9 @@ from typing import Any
 from kibana_sync.build import Build
 from kibana_sync.kinds import kind_for_saved_object_type, kind_named
 from kibana_sync.kinds.base import strip_server_fields
+from kibana_sync.kinds.connector import missing_secret_variables, secret_variables
 from kibana_sync.kinds.rule import requires_recreate
-from kibana_sync.ownership import MANAGED_TAG_NAME, is_marked_rule
+from kibana_sync.ownership import MANAGED_TAG_NAME, is_marked_rule, marker_suffix, rule_marker_tag
 from kibana_sync.paths import FieldChange, field_changes, object_title
 
 
@@ -48,10 +50,11 @@ class Change:
     set_enabled: bool | None = None  # rules: enable/disable after an update
     live: dict[str, Any] | None = None  # a recreated rule as Kibana had it, put back if the create fails
     note: str = ""
+    error: str = ""  # why push cannot write it; a plan with any error writes nothing
 
     @property
     def sign(self) -> str:
-        return SIGNS[self.action]
+        return "!" if self.error else SIGNS[self.action]
 
     @property
     def label(self) -> str:
@@ -66,16 +69,24 @@ class LiveState:
     marked_saved_objects: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     rules: dict[str, dict[str, Any]] = field(default_factory=dict)
     connectors: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # (type, id) -> other spaces that hold that id, for objects this space lacks; types "rule", "connector" too
+    elsewhere: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    space: str = "default"  # the space read, for the --id-suffix the errors propose
 
 
 @dataclass
 class Plan:
     changes: list[Change] = field(default_factory=list)
     unchanged: int = 0
+    stale: int = 0  # managed objects whose YAML is gone, left in place because --prune was not given
 
     @property
     def has_changes(self) -> bool:
         return bool(self.changes)
+
+    @property
+    def errors(self) -> list[Change]:
+        return [c for c in self.changes if c.error]
 
     def count(self, *actions: Action) -> int:
         return sum(c.action in actions for c in self.changes)
@@ -87,6 +98,9 @@ class Plan:
             "recreate": self.count(Action.RECREATE),
             "delete": self.count(Action.DELETE),
             "unchanged": self.unchanged,
+            # Only when there are any, so tools reading the summary of a clean plan see the same keys as before.
+            **({"error": len(self.errors)} if self.errors else {}),
+            **({"stale": self.stale} if self.stale else {}),
         }
 
 
@@ -95,13 +109,48 @@ def compute_plan(build: Build, live: LiveState, *, prune: bool = False, update_s
     _plan_saved_objects(plan, build, live, prune)
     _plan_connectors(plan, build, live, update_secrets)
     _plan_rules(plan, build, live, prune)
+    _mark_id_collisions(plan, live)
     return plan
+
+
+ID_TAKEN_HINT = "push this repo into a second space with --id-suffix (e.g. --id-suffix -{space})"
+
+
+def _mark_id_collisions(plan: Plan, live: LiveState) -> None:
+    """Creates whose id another space holds: Kibana would store a copy under a random id (saved objects) or
+    answer 409 (rules, connectors), so they are errors before anything is written."""
+    for change in plan.changes:
+        if change.action is not Action.CREATE:
+            continue
+        spaces = live.elsewhere.get((change.type, change.id))
+        if spaces:
+            where = ", ".join(repr(s) for s in sorted(spaces))
+            change.error = (f"id already used in another space: {change.id!r} already exists in space {where}; "
+                            + ID_TAKEN_HINT.format(space=live.space))
+
+
+def check_secrets(plan: Plan, environ: Mapping[str, str]) -> None:
+    """Before push writes anything: every connector it sends needs its secret variables set. Marks the
+    connectors whose variables are missing as errors (naming the variables, never values)."""
+    for change in plan.changes:
+        if change.api != "connectors" or change.action is Action.DELETE or change.desired is None:
+            continue
+        missing = missing_secret_variables(change.desired, environ)
+        if missing and not change.error:
+            change.error = f"needs the environment variable(s) {', '.join(missing)} (not set or empty)"
 
 
 def managed_tag_id(build: Build) -> str:
     """The marker tag's id in this build (``--id-suffix`` changes it, like every id)."""
     return next(o["id"] for o in build.saved_objects
                 if o["type"] == "tag" and o["attributes"].get("name") == MANAGED_TAG_NAME)
+
+
+def rule_marker_for(build: Build) -> str:
+    """The tag this build's rules carry: the marker for the build's ``--id-suffix``, like the marker tag id."""
+    tag = next((o["id"] for o in build.saved_objects
+                if o["type"] == "tag" and o["attributes"].get("name") == MANAGED_TAG_NAME), "")
+    return rule_marker_tag(marker_suffix(tag))
 
 
 def carries_marker(obj: dict[str, Any], tag_id: str) -> bool:
@@ -137,12 +186,15 @@ def _plan_saved_objects(plan: Plan, build: Build, live: LiveState, prune: bool) 
         else:
             base.action, base.fields = Action.UPDATE, field_changes(kind, current, obj)
             plan.changes.append(base)
-    if not prune:
+    if not live.marked_saved_objects:
         return
-    # Deleting in reverse apply order keeps referrers from pointing at already-deleted objects.
     tag_id = managed_tag_id(build)
     stale = [obj for key, obj in live.marked_saved_objects.items()
              if key not in desired_keys and carries_marker(obj, tag_id)]
+    if not prune:
+        plan.stale += len(stale)
+        return
+    # Deleting in reverse apply order keeps referrers from pointing at already-deleted objects.
     for obj in sorted(stale, key=_delete_order):
         kind = kind_for_saved_object_type(obj["type"])
         plan.changes.append(Change(Action.DELETE, "saved_objects", kind.name if kind else obj["type"], obj["type"],
@@ -174,12 +226,12 @@ def _plan_connectors(plan: Plan, build: Build, live: LiveState, update_secrets: 
         if kind.normalise({**current, "id": id_}) != kind.normalise({**body, "id": id_}):
             change.action, change.fields = Action.UPDATE, field_changes(kind, current, {**body, "id": id_})
             plan.changes.append(change)
-        elif body.get("secrets_from_env") and current.get("is_missing_secrets"):
+        elif secret_variables(body) and current.get("is_missing_secrets"):
             # Kibana says it has none (a saved-object import of the connector, a new encryption key); the rules
             # using it fail until a PUT sends them, so this is drift even without --update-secrets.
             change.action, change.note = Action.UPDATE, "Kibana has no secrets for it; secrets rewritten"
             plan.changes.append(change)
-        elif update_secrets and body.get("secrets_from_env"):
+        elif update_secrets and secret_variables(body):
             # Kibana never returns secrets, so only the user can say they changed.
             change.action, change.note = Action.UPDATE, "secrets rewritten (--update-secrets)"
             plan.changes.append(change)
@@ -222,8 +274,11 @@ def _plan_rules(plan: Plan, build: Build, live: LiveState, prune: bool) -> None:
         else:
             change.action = Action.ENABLE if toggle else Action.DISABLE
         plan.changes.append(change)
-    if prune:
-        for id_, rule in sorted(live.rules.items()):
-            if id_ not in build.rules and is_marked_rule(rule):
-                plan.changes.append(Change(Action.DELETE, "rules", kind.name, "rule", id_,
-                                           object_title("rule", rule) or id_))
+    marker = rule_marker_for(build)
+    stale = [(id_, rule) for id_, rule in sorted(live.rules.items())
+             if id_ not in build.rules and is_marked_rule(rule, marker)]
+    if not prune:
+        plan.stale += len(stale)
+        return
+    for id_, rule in stale:
+        plan.changes.append(Change(Action.DELETE, "rules", kind.name, "rule", id_, object_title("rule", rule) or id_))

@@ -19,7 +19,7 @@ MAX_FIELDS_PER_OBJECT = 25  # past this a field list stops helping; the rest is 
 MAX_VALUE_CHARS = 120
 MAX_MARKDOWN_CHARS = 60_000  # GitHub rejects comments over 65,536 characters
 _PLAIN = re.compile(r"^[\w.@*()/:+-]+$")
-_COLOURS = {"+": "green", "~": "yellow", "-": "red", "-+": "magenta"}
+_COLOURS = {"+": "green", "~": "yellow", "-": "red", "-+": "magenta", "!": "red"}
 
 
 def format_value(value: Any) -> str:
@@ -44,6 +44,8 @@ def field_line(change: Change, field: FieldChange) -> str:
 
 def change_lines(change: Change) -> list[tuple[str, str]]:
     """(sign, text) pairs for one object: one pair per changed field for updates."""
+    if change.error:
+        return [(change.sign, f"{change.label} ({change.id}): {change.error}")]
     if change.action in (Action.CREATE, Action.DELETE) or not change.fields:
         text = f"{change.label} ({change.id})"
         if change.note:
@@ -61,12 +63,20 @@ def change_lines(change: Change) -> list[tuple[str, str]]:
 def summary_line(plan: Plan) -> str:
     s = plan.summary()
     if not plan.has_changes:
-        return f"In sync: {s['unchanged']} object(s) unchanged."
-    parts = [f"{s['create']} to create", f"{s['update']} to update"]
-    if s["recreate"]:
-        parts.append(f"{s['recreate']} to recreate")
-    parts.append(f"{s['delete']} to delete")
-    return f"Plan: {', '.join(parts)}; {s['unchanged']} unchanged."
+        line = f"In sync: {s['unchanged']} object(s) unchanged."
+    else:
+        parts = [f"{s['create']} to create", f"{s['update']} to update"]
+        if s["recreate"]:
+            parts.append(f"{s['recreate']} to recreate")
+        parts.append(f"{s['delete']} to delete")
+        line = f"Plan: {', '.join(parts)}; {s['unchanged']} unchanged."
+    if s.get("error"):
+        line += f" {s['error']} error(s) (marked !): push writes nothing until they are fixed."
+    if s.get("stale"):
+        # Without this, "In sync" would read as "Kibana matches git" while objects removed from git live on.
+        line += (f" {s['stale']} managed objects have no YAML any more; --prune deletes them."
+                 if s["stale"] > 1 else " 1 managed object has no YAML any more; --prune deletes it.")
+    return line
 
 
 def render_text(plan: Plan, *, color: bool = False) -> str:
@@ -102,6 +112,8 @@ def _change_json(change: Change) -> dict[str, Any]:
                            "type": change.type, "id": change.id, "title": change.title}
     if change.note:
         out["note"] = change.note
+    if change.error:
+        out["error"] = change.error
     if change.fields:
         out["fields"] = [_field_json(change, f) for f in change.fields]
     return out

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from kibana_sync.build import Build
+from kibana_sync.ownership import with_marker_suffix
 
 
 def with_id_suffix(build: Build, suffix: str) -> Build:
@@ -34,6 +35,8 @@ def _suffixed_rule(body: dict[str, Any], saved_ids: set[str], connector_ids: set
                    suffix: str) -> dict[str, Any]:
     actions = [{**a, "id": a["id"] + suffix} if a.get("id") in connector_ids else a for a in body.get("actions", [])]
     out = {**body, "actions": actions}
+    if "tags" in body:
+        out["tags"] = with_marker_suffix(body["tags"], suffix)
     # A search-source rule names its data view by id inside params (reference 5.5).
     search = (body.get("params") or {}).get("searchConfiguration")
     if isinstance(search, dict) and search.get("index") in saved_ids:

@@ -23,7 +23,7 @@ from kibana_sync.cli import (
 )
 from kibana_sync.client import KibanaClient, KibanaError
 from kibana_sync.connection import ConnectionRequest, connection_options
-from kibana_sync.plan import Plan
+from kibana_sync.plan import Plan, check_secrets
 from kibana_sync.render import dump_json, plan_document, render_json, render_markdown, render_text
 from kibana_sync.space_ids import with_id_suffix
 from kibana_sync.sync import check_target, make_plan
@@ -60,7 +60,7 @@ def diff(objects_dir: Path, strict: bool, prune: bool, id_suffix: str, update_se
     with _client(connection) as client:
         plan = _plan_or_exit(client, build, prune, update_secrets)
     click.echo(_render(plan, output, client, _use_colour(color)))
-    sys.exit(EXIT_CHANGES if plan.has_changes else EXIT_OK)
+    sys.exit(EXIT_ERROR if plan.errors else EXIT_CHANGES if plan.has_changes else EXIT_OK)
 
 
 @main.command()
@@ -77,6 +77,17 @@ def push(objects_dir: Path, strict: bool, prune: bool, id_suffix: str, update_se
     colour = _use_colour(color)
     with _client(connection) as client:
         plan = _plan_or_exit(client, build, prune, update_secrets)
+        check_secrets(plan, os.environ)
+        if plan.errors:
+            # Stopping before the first write: a push that stopped halfway would leave what it wrote.
+            if output == "json":
+                refused = [Outcome(c, False, c.error) for c in plan.errors]
+                click.echo(_push_json(plan, refused, client, stopped=True))
+            else:
+                click.echo(render_text(plan, color=colour))
+                click.echo(f"Push stopped before writing anything: {len(plan.errors)} object(s) cannot be "
+                           "written (marked ! above).")
+            sys.exit(EXIT_ERROR)
         if dry_run or not plan.has_changes:
             click.echo(_render(plan, output, client, colour))
             sys.exit(EXIT_CHANGES if dry_run and plan.has_changes else EXIT_OK)
@@ -160,8 +171,9 @@ def _push_summary(outcomes: list[Outcome]) -> str:
     return f"Push complete: {done}."
 
 
-def _push_json(plan: Plan, outcomes: list[Outcome], client: KibanaClient) -> str:
+def _push_json(plan: Plan, outcomes: list[Outcome], client: KibanaClient, *, stopped: bool = False) -> str:
     doc = plan_document(plan, target=_target(client))
+    doc["stopped_before_writing"] = stopped
     doc["results"] = [{"action": o.change.action.value, "type": o.change.type, "id": o.change.id, "ok": o.ok,
                        "message": o.message, "id_taken_elsewhere": o.id_taken_elsewhere} for o in outcomes]
     doc["failed"] = sum(not o.ok for o in outcomes)

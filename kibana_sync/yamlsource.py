@@ -131,11 +131,13 @@ def _construct(loader: _Loader, node: yaml.Node) -> Any:
 
 
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> dict[Any, Any]:
-    merged = 0
+    # flatten_mapping rewrites the node in place, merged pairs first; an alias builds the node again later, so
+    # the node keeps how many pairs were merged.
+    merged = getattr(node, "merged_pairs", 0)
     if any(key_node.tag in _REWRITING_KEYS for key_node, _ in node.value):
         own = sum(key_node.tag != _MERGE for key_node, _ in node.value)
-        loader.flatten_mapping(node)  # puts the merged pairs first, so the mapping's own keys win
-        merged = len(node.value) - own
+        loader.flatten_mapping(node)
+        merged = node.merged_pairs = len(node.value) - own
     mapping: dict[Any, Any] = {}
     for key_node, value_node in node.value[merged:] if merged else node.value:
         if key_node.tag == _STR and key_node.__class__ is _ScalarNode:

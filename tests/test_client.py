@@ -185,6 +185,22 @@ def test_bulk_get_chunks_and_drops_missing_objects(kibana: respx.MockRouter, cli
     assert [o["id"] for o in found] == [i for _, i in keys if not i.endswith("7")]
 
 
+def test_reads_in_other_spaces_name_them(kibana: respx.MockRouter, client: KibanaClient) -> None:
+    """Ids are global across spaces: the collision check reads other spaces explicitly (reference 2.7)."""
+    spaces = kibana.get("/api/spaces/space").respond(json=[{"id": "default", "name": "Default"},
+                                                           {"id": "staging", "name": "Staging"}])
+    bulk = kibana.post("/api/saved_objects/_bulk_get").respond(json={"saved_objects": [
+        {"type": "dashboard", "id": "d1", "namespaces": ["staging"], "attributes": {}}]})
+    rules = kibana.get("/s/staging/api/alerting/rules/_find").respond(json={"data": [{"id": "r1"}], "total": 1})
+    connectors = kibana.get("/s/staging/api/actions/connectors").respond(json=[{"id": "c1"}])
+    assert client.list_spaces() == ["default", "staging"]
+    assert client.bulk_get([("dashboard", "d1")], namespaces=["staging"])[0]["namespaces"] == ["staging"]
+    assert json.loads(bulk.calls[0].request.content) == [{"type": "dashboard", "id": "d1", "namespaces": ["staging"]}]
+    assert [r["id"] for r in client.find_rules(space="staging")] == ["r1"]
+    assert [c["id"] for c in client.list_connectors(space="staging")] == ["c1"]
+    assert spaces.called and rules.called and connectors.called
+
+
 def test_bulk_get_raises_on_errors_other_than_missing(kibana: respx.MockRouter, client: KibanaClient) -> None:
     kibana.post("/api/saved_objects/_bulk_get").respond(json={"saved_objects": [
         {"type": "dashboard", "id": "d1", "error": {"statusCode": 403, "error": "Forbidden",

@@ -1,12 +1,18 @@
 """Connectors: the API body a push sends, secrets only by environment variable name, and export's inverse."""
 
+import json
 from pathlib import Path
 
 import pytest
 import yaml
 
 from kibana_sync.build import compile_project, render
-from kibana_sync.kinds.connector import ConnectorKind, MissingSecretsError, resolve_secrets
+from kibana_sync.kinds.connector import (
+    ConnectorKind,
+    MissingSecretsError,
+    missing_secret_variables,
+    resolve_secrets,
+)
 from kibana_sync.project import load_project
 
 KIND = ConnectorKind()
@@ -55,8 +61,28 @@ def test_webhook_compiles_to_the_create_body_with_env_names_instead_of_secrets(t
         "connector_type_id": ".webhook",
         "config": {"url": "http://alertmanager:9093/api/v1/alerts", "method": "post", "hasAuth": True,
                    "headers": {"Content-Type": "application/json"}, "authType": "webhook-authentication-basic"},
-        "secrets_from_env": {"user": "AM_USER", "password": "AM_PASSWORD"},
+        "secrets": {"user": "${AM_USER}", "password": "${AM_PASSWORD}"},
     }
+
+
+def test_the_built_connector_file_is_a_body_kibana_accepts(tmp_path, emulator_http):
+    """dist/connectors/<id>.json is documented as a POST /api/actions/connector/{id} body: as it is, and once
+    envsubst has filled the placeholders (never with the value in the file)."""
+    body = compiled(tmp_path, WEBHOOK)
+    assert set(body) == {"name", "connector_type_id", "config", "secrets"}
+    answer = emulator_http.post("/api/actions/connector/am", json=body)
+    assert answer.status_code == 200, answer.text
+    # What `envsubst < dist/connectors/am.json` gives.
+    substituted = json.loads(json.dumps(body).replace("${AM_USER}", "kibana").replace("${AM_PASSWORD}", PASSWORD))
+    assert emulator_http.post("/api/actions/connector/am2", json=substituted).status_code == 200
+    assert resolve_secrets(body, {"AM_USER": "kibana", "AM_PASSWORD": PASSWORD}) == substituted
+
+
+def test_secrets_are_placeholders_in_dist_never_values(tmp_path, monkeypatch):
+    monkeypatch.setenv("AM_PASSWORD", PASSWORD)
+    body = compiled(tmp_path, WEBHOOK)
+    assert PASSWORD not in json.dumps(body)
+    assert missing_secret_variables(body, {"AM_PASSWORD": PASSWORD}) == ["AM_USER"]
 
 
 def test_resolve_secrets_reads_the_environment_into_the_api_body(tmp_path):
@@ -169,4 +195,4 @@ def test_genesis_alertmanager_connector(genesis_objects):
     assert not [d for d in project.diagnostics.items if "connectors/" in d.file]
     body = KIND.compile(entry, project)
     assert body["config"]["url"] == "http://alertmanager:9093/api/v1/alerts"
-    assert body["config"]["method"] == "post" and body["secrets_from_env"] == {}
+    assert body["config"]["method"] == "post" and body["secrets"] == {}

@@ -521,3 +521,15 @@ def test_a_restored_time_without_a_range_is_kept_raw_with_its_refresh() -> None:
     assert data["raw_attributes"] == {"timeRestore": True, "timeFrom": "now-1d",
                                       "refreshInterval": {"pause": False, "value": 10000}}
     assert KIND.normalise(roundtrip(obj)) == KIND.normalise(obj)
+
+
+def test_filter_data_views_must_resolve_in_compact_and_kibana_filters(tmp_path: Path) -> None:
+    project = make_project(tmp_path, """\
+        title: Board
+        filters:
+          - {field: status, is: "500", data_view: nope}
+          - meta: {index: gone, key: status, params: {query: "500"}, type: phrase}
+            query: {match_phrase: {status: "500"}}
+        """)
+    assert sorted((d.line, d.field) for d in project.diagnostics.errors) == [
+        (3, "filters[0].data_view"), (4, "filters[1].meta.index")]

@@ -23,6 +23,7 @@ from kibana_emulator import KibanaEmulator, serve
 
 from kibana_sync.build import compile_project
 from kibana_sync.cli import main
+from kibana_sync.kinds.connector import secret_variables
 from kibana_sync.project import load_project
 
 REPO_OBJECTS = Path(__file__).resolve().parent.parent / "objects"
@@ -91,7 +92,7 @@ def secrets_for(tree: Path) -> dict[str, str]:
         return {}
     build = compile_project(project)
     return {var: f"secret-{var.lower()}" for body in build.connectors.values()
-            for var in body.get("secrets_from_env", {}).values()}
+            for var in secret_variables(body).values()}
 
 
 @dataclass
@@ -223,20 +224,62 @@ def test_one_repo_in_two_spaces_needs_an_id_suffix(kibana, objects):
     assert 'dashboard "E2E trading" (e2e-trading): id already used in another space' in refused.stdout
     assert 'rule "E2E tilt too high" (e2e-tilt): id already used in another space' in refused.stdout
     assert "--id-suffix -staging" in refused.stdout
+    assert "already exists in space 'default'" in refused.stdout
+    assert not [w for w in emulator.writes() if w.space == "staging"]  # no copies under random ids
     ok(invoke(url, objects, "push", "--space", "staging", "--id-suffix", "-staging"))
     assert emulator.get_object("dashboard", "e2e-trading-staging")["namespaces"] == ["staging"]
     assert "In sync" in ok(invoke(url, objects, "diff", "--space", "staging", "--id-suffix", "-staging"))
     assert "In sync" in ok(invoke(url, objects, "diff"))  # the default space is untouched
 
 
+def test_diff_into_a_second_space_names_the_ids_other_spaces_hold(kibana, objects):
+    emulator, url = kibana
+    ok(invoke(url, objects, "push"))
+    emulator.create_space("staging")
+    emulator.reset_log()
+    out = invoke(url, objects, "diff", "--space", "staging")
+    assert out.returncode == 2
+    assert ("!  dashboard \"E2E trading\" (e2e-trading): id already used in another space: 'e2e-trading' already "
+            "exists in space 'default'; push this repo into a second space with --id-suffix") in out.stdout
+    assert '!  connector "E2E webhook" (e2e-hook): id already used in another space' in out.stdout
+    assert "push writes nothing until they are fixed" in out.stdout
+    emulator.reset_log()
+    assert "In sync" in ok(invoke(url, objects, "diff"))  # no creates: no cross-space read
+    paths = [r.path for r in emulator.requests]
+    assert "/api/spaces/space" not in paths and paths.count("/api/saved_objects/_bulk_get") == 1
+
+
 def test_a_rerun_after_a_partial_failure_converges(kibana, objects):
+    emulator, url = kibana
+    emulator.config.license = "basic"  # .webhook connectors fail with 403: a failure found only by writing
+    failed = invoke(url, objects, "push")
+    assert failed.returncode == 2
+    assert "Gold" in failed.stdout and "Push incomplete" in failed.stdout
+    assert emulator.get_object("dashboard", "e2e-trading") is not None  # the rest was written
+    emulator.config.license = "platinum"
+    ok(invoke(url, objects, "push"))
+    assert "In sync" in ok(invoke(url, objects, "diff"))
+
+
+def test_rules_whose_connector_failed_are_not_attempted(kibana, objects):
+    emulator, url = kibana
+    emulator.config.license = "basic"
+    failed = invoke(url, objects, "push")
+    assert failed.returncode == 2
+    assert 'FAILED rule "E2E tilt too high" (e2e-tilt): not attempted: connector \'e2e-hook\' failed' in failed.stdout
+    assert "404" not in failed.stdout
+    assert not [w for w in emulator.writes() if "/api/alerting/rule/" in w.path]
+
+
+def test_missing_secret_variables_stop_push_before_any_write(kibana, objects):
     emulator, url = kibana
     failed = invoke(url, objects, "push", env={"E2E_HOOK_PASSWORD": ""})
     assert failed.returncode == 2
-    assert "E2E_HOOK_PASSWORD" in failed.stdout and "Push incomplete" in failed.stdout
-    assert emulator.get_object("dashboard", "e2e-trading") is not None  # the rest was written
-    ok(invoke(url, objects, "push"))
-    assert "In sync" in ok(invoke(url, objects, "diff"))
+    assert ('!  connector "E2E webhook" (e2e-hook): needs the environment variable(s) E2E_HOOK_PASSWORD '
+            "(not set or empty)") in failed.stdout
+    assert "Push stopped before writing anything" in failed.stdout
+    assert emulator.writes() == []
+    assert ok(invoke(url, objects, "diff", env={"E2E_HOOK_PASSWORD": ""}), 1)  # diff needs no secrets
 
 
 def test_nothing_is_written_to_a_space_that_does_not_exist(kibana, objects):

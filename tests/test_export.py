@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
-from kibana_sync.build import compile_project
+from kibana_sync.build import Build, compile_project
 from kibana_sync.diagnostics import Severity
 from kibana_sync.export import ExportReport, KibanaObject, export_objects
 from kibana_sync.export_raw import raw_warning
@@ -18,6 +18,7 @@ from kibana_sync.export_sources import read_export_file
 from kibana_sync.kinds import kind_named
 from kibana_sync.ownership import MANAGED_TAG_REF, managed_tag_object
 from kibana_sync.project import load_project
+from kibana_sync.space_ids import with_id_suffix
 
 
 def tag(id_: str, name: str, references: list[dict[str, str]] | None = None) -> dict[str, Any]:
@@ -77,6 +78,28 @@ def test_the_ownership_marker_never_reaches_the_yaml(tmp_path: Path) -> None:
     assert [w.id for w in report.written] == ["dv"]  # the managed tag object itself is not an object of the repo
     assert not (tmp_path / "objects/tags").exists()
     assert "kibana-sync" not in (tmp_path / "objects/data_views/logs.yaml").read_text()
+
+
+def test_the_ownership_marker_of_an_id_suffix_never_reaches_the_yaml_either(tmp_path: Path) -> None:
+    """Exporting a space pushed with --id-suffix -staging: its marker tag and references carry the suffix."""
+    suffixed = with_id_suffix(Build(saved_objects=[managed_tag_object(), {**data_view("dv", "logs-*"),
+                                                                          "references": [MANAGED_TAG_REF]}],
+                                    rules={}, connectors={}), "-staging")
+    report = export_file(write_ndjson(tmp_path / "e.ndjson", suffixed.saved_objects), tmp_path / "objects")
+
+    assert [w.id for w in report.written] == ["dv-staging"]
+    assert not (tmp_path / "objects/tags").exists()
+    assert "kibana-sync" not in (tmp_path / "objects/data_views/logs.yaml").read_text()
+
+
+def test_an_object_from_a_newer_kibana_is_exported_with_a_warning_naming_its_version(tmp_path: Path) -> None:
+    newer = {**data_view("dv", "logs-*"), "typeMigrationVersion": "10.2.0"}
+    report = export_file(write_ndjson(tmp_path / "e.ndjson", [newer, tag("t1", "ops")]), tmp_path / "objects")
+
+    (warning,) = [f for f in report.findings if "newer Kibana" in f.message]
+    assert "dv" in warning.subject and warning.severity is Severity.WARNING
+    assert "exported from a newer Kibana (10.2.0); 8.11 may not read it the same way" in warning.message
+    assert sorted(w.id for w in report.written) == ["dv", "t1"] and not report.failed
 
 
 def test_a_bad_line_is_reported_with_its_line_and_the_rest_is_exported(tmp_path: Path) -> None:

@@ -9,8 +9,15 @@ from typing import Any
 import pytest
 
 from kibana_sync.build import Build, compile_project
-from kibana_sync.ownership import MANAGED_TAG_REF
-from kibana_sync.plan import Action, LiveState, compute_plan
+from kibana_sync.live import rule_marker_filter
+from kibana_sync.ownership import (
+    MANAGED_TAG_REF,
+    is_marked_saved_object,
+    mark_rule,
+    unmark_rule,
+    unmark_saved_object,
+)
+from kibana_sync.plan import Action, LiveState, check_secrets, compute_plan, rule_marker_for
 from kibana_sync.project import load_project
 from kibana_sync.render import render_text
 from kibana_sync.space_ids import with_id_suffix
@@ -202,3 +209,63 @@ def test_prune_deletes_marked_rules_only(build):
     assert compute_plan(build, live).changes == []
     (change,) = compute_plan(build, live, prune=True).changes
     assert (change.action, change.id) == (Action.DELETE, "gone")
+
+
+def test_a_create_whose_id_another_space_holds_is_an_error_naming_that_space(build):
+    live = LiveState(elsewhere={("index-pattern", "genesis-logs"): ["default"]}, space="staging")
+    plan = compute_plan(build, live)
+    (error,) = plan.errors
+    assert (error.id, error.sign) == ("genesis-logs", "!")
+    assert error.error == ("id already used in another space: 'genesis-logs' already exists in space 'default'; "
+                           "push this repo into a second space with --id-suffix (e.g. --id-suffix -staging)")
+    assert plan.summary()["error"] == 1
+    text = render_text(plan)
+    assert '!  data view "GENESIS logs" (genesis-logs): id already used in another space' in text
+    assert text.endswith("1 error(s) (marked !): push writes nothing until they are fixed.")
+
+
+def test_missing_secret_variables_make_the_connector_an_error_before_anything_is_written(build):
+    plan = compute_plan(build, LiveState())
+    check_secrets(plan, {"HOOK_USER": "ops", "HOOK_PASSWORD": ""})
+    (error,) = plan.errors
+    assert error.id == "ops-webhook"
+    assert error.error == "needs the environment variable(s) HOOK_PASSWORD (not set or empty)"
+    in_sync = compute_plan(build, in_sync_live(build))
+    check_secrets(in_sync, {})  # nothing to send, nothing needed
+    assert in_sync.errors == []
+
+
+def test_managed_objects_that_lost_their_yaml_are_counted_without_prune(build):
+    live = in_sync_live(build)
+    live.marked_saved_objects = {("index-pattern", "old-logs"): as_kibana_returns({**data_view(build),
+                                                                                  "id": "old-logs"})}
+    live.rules["gone"] = rule_as_kibana_returns("gone", build.rules["tilt-high"])
+    plan = compute_plan(build, live)
+    assert plan.changes == [] and plan.stale == 2
+    assert render_text(plan) == ("In sync: 4 object(s) unchanged. 2 managed objects have no YAML any more; "
+                                 "--prune deletes them.")
+    assert compute_plan(build, live, prune=True).stale == 0
+
+
+def test_two_id_suffixes_in_one_space_never_prune_each_others_rules(build):
+    ours, theirs = with_id_suffix(build, "-a"), with_id_suffix(build, "-b")
+    assert "managed-by-kibana-sync-a" in ours.rules["tilt-high-a"]["tags"]
+    assert "managed-by-kibana-sync" not in ours.rules["tilt-high-a"]["tags"]
+    live = LiveState(rules={
+        "tilt-high-b": rule_as_kibana_returns("tilt-high-b", theirs.rules["tilt-high-b"]),
+        "gone-a": rule_as_kibana_returns("gone-a", ours.rules["tilt-high-a"]),
+    })
+    deletes = [c.id for c in compute_plan(ours, live, prune=True).changes if c.action is Action.DELETE]
+    assert deletes == ["gone-a"]
+    assert rule_marker_filter(rule_marker_for(ours)) == 'alert.attributes.tags:"managed-by-kibana-sync-a"'
+
+
+def test_suffixed_markers_unmark_like_the_plain_ones(build):
+    suffixed = with_id_suffix(build, "-staging")
+    dv = next(o for o in suffixed.saved_objects if o["type"] == "index-pattern")
+    assert not is_marked_saved_object(unmark_saved_object(dv)) and is_marked_saved_object(dv)
+    assert unmark_saved_object(dv)["references"] == [r for r in dv["references"]
+                                                    if r["id"] != "kibana-sync-managed-staging"]
+    rule = suffixed.rules["tilt-high-staging"]
+    assert unmark_rule(rule)["tags"] == unmark_rule(build.rules["tilt-high"])["tags"]
+    assert mark_rule(unmark_rule(rule), "-staging") == rule

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
+from kibana_sync.build import compile_project
+from kibana_sync.kinds import kind_named
 from kibana_sync.paths import MISSING, FieldChange, field_changes
 from kibana_sync.plan import Action, Change, Plan
+from kibana_sync.project import load_project
 from kibana_sync.render import format_value, render_json, render_markdown, render_text
 
 
@@ -104,3 +108,21 @@ def test_markdown_stays_within_a_github_comment():
     assert len(text) < 65_536
     assert "more line(s): run `kibana-sync diff` for the whole plan" in text
     assert "**Plan: 2000 to create, 0 to update, 0 to delete; 0 unchanged.**" in text
+
+
+def compiled_dashboard(root: Path, panel: str) -> dict:
+    (root / "dashboards").mkdir(parents=True)
+    (root / "dashboards" / "ops.yaml").write_text(f"id: ops\ntitle: Ops\npanels:\n  - {panel}\n")
+    project = load_project(root)
+    assert project.ok, [str(d) for d in project.diagnostics.items]
+    return next(o for o in compile_project(project).saved_objects if o["type"] == "dashboard")
+
+
+def test_a_size_changed_from_the_default_shows_the_default_as_the_old_value(tmp_path: Path):
+    before = compiled_dashboard(tmp_path / "a", "{title: Notes, markdown: hi}")
+    after = compiled_dashboard(tmp_path / "b", "{title: Notes, markdown: hi, h: 20}")
+    change = Change(Action.UPDATE, "saved_objects", "dashboard", "dashboard", "ops", "Ops",
+                    fields=field_changes(kind_named("dashboard"), before, after))
+    assert render_text(Plan(changes=[change])).splitlines()[0] == '~  dashboard "Ops" › panel "Notes" › h: 15 → 20'
+    back = field_changes(kind_named("dashboard"), after, before)
+    assert [(f.path[-1], f.old, f.new) for f in back] == [("h", 20, 15)]

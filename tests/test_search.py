@@ -91,7 +91,7 @@ def test_kibana_sort_form_and_friendly_form_compile_the_same(tmp_path):
 
 
 def test_compact_filter_becomes_a_phrase_filter_with_its_own_reference(tmp_path):
-    obj = compiled(tmp_path, "title: T\ndata_view: logs\nfilters:\n  - {field: level, value: ERROR, negate: true}\n")
+    obj = compiled(tmp_path, "title: T\ndata_view: logs\nfilters:\n  - {field: level, is: ERROR, negate: true}\n")
     (kibana_filter,) = search_source(obj)["filter"]
     name = "kibanaSavedObjectMeta.searchSourceJSON.filter[0].meta.index"
     assert kibana_filter == {
@@ -104,7 +104,7 @@ def test_compact_filter_becomes_a_phrase_filter_with_its_own_reference(tmp_path)
 
 
 def test_compact_is_one_of_and_exists_filters(tmp_path):
-    obj = compiled(tmp_path, "title: T\ndata_view: logs\nfilters:\n  - {field: level, values: [ERROR, WARNING]}\n"
+    obj = compiled(tmp_path, "title: T\ndata_view: logs\nfilters:\n  - {field: level, is_one_of: [ERROR, WARNING]}\n"
                              "  - {field: tilt_score, exists: true, disabled: true}\n")
     one_of, exists = search_source(obj)["filter"]
     assert one_of["meta"]["type"] == "phrases" and one_of["meta"]["params"] == ["ERROR", "WARNING"]
@@ -112,11 +112,11 @@ def test_compact_is_one_of_and_exists_filters(tmp_path):
         {"match_phrase": {"level": "ERROR"}}, {"match_phrase": {"level": "WARNING"}}]}}
     assert exists["meta"]["type"] == "exists" and exists["meta"]["disabled"] is True
     assert exists["query"] == {"exists": {"field": "tilt_score"}}
-    assert SEARCH.decompile(obj).data["filters"] == [{"field": "level", "values": ["ERROR", "WARNING"]},
+    assert SEARCH.decompile(obj).data["filters"] == [{"field": "level", "is_one_of": ["ERROR", "WARNING"]},
                                                      {"field": "tilt_score", "exists": True, "disabled": True}]
 
 
-@pytest.mark.parametrize("condition", ["value: x, values: [y]", "exists: false", "negate: true"])
+@pytest.mark.parametrize("condition", ["is: x, is_one_of: [y]", "exists: false", "negate: true"])
 def test_a_compact_filter_needs_exactly_one_condition(tmp_path, condition):
     project = project_with(tmp_path, f"title: T\ndata_view: logs\nfilters:\n  - {{field: level, {condition}}}\n")
     (diag,) = project.diagnostics.errors
@@ -142,7 +142,7 @@ def test_kibana_filter_objects_are_kept_and_their_data_view_extracted(tmp_path):
 
 
 def test_external_data_views_compile_to_their_ids(tmp_path):
-    obj = compiled(tmp_path, "title: T\ndata_view: {external: logs-*}\nfilters:\n  - {field: level, value: x}\n"
+    obj = compiled(tmp_path, "title: T\ndata_view: {external: logs-*}\nfilters:\n  - {field: level, is: x}\n"
                              "  - meta: {index: {external: metrics-*}, type: exists, key: a}\n"
                              "    query: {exists: {field: a}}\n")
     assert [(r["id"], r["name"]) for r in obj["references"]] == [
@@ -189,7 +189,7 @@ def test_kql_that_reads_lucene_differently_is_a_warning(tmp_path):
 def test_unknown_fields_in_query_columns_sort_and_filters_are_warnings(tmp_path):
     project = project_with(tmp_path, "title: T\ndata_view: logs\nquery: levle:ERROR and tilt_score > 1\n"
                                      "columns: [message, mesage, _source]\nsort:\n  - '@timestamp': desc\n"
-                                     "  - tilt: desc\nfilters:\n  - {field: lvl, value: x}\n")
+                                     "  - tilt: desc\nfilters:\n  - {field: lvl, is: x}\n")
     assert project.ok
     flagged = {(d.field, d.message.split("'")[1]) for d in project.diagnostics.warnings}
     assert flagged == {("query", "levle"), ("columns[1]", "mesage"), ("sort[1]", "tilt"),
@@ -208,12 +208,12 @@ def test_references_must_resolve(tmp_path):
 
 
 def test_a_typo_in_a_compact_filter_is_an_error_not_a_kibana_filter(tmp_path):
-    project = project_with(tmp_path, "title: T\ndata_view: logs\nfilters:\n  - {feild: level, value: x}\n")
+    project = project_with(tmp_path, "title: T\ndata_view: logs\nfilters:\n  - {feild: level, is: x}\n")
     assert any("feild" in d.message for d in project.diagnostics.errors)
 
 
 def test_compact_filter_needs_a_data_view(tmp_path):
-    project = project_with(tmp_path, "title: T\nfilters:\n  - {field: level, value: x}\n")
+    project = project_with(tmp_path, "title: T\nfilters:\n  - {field: level, is: x}\n")
     (diag,) = project.diagnostics.errors
     assert diag.field == "filters[0]" and "data_view" in diag.message
 
@@ -227,11 +227,11 @@ def test_time_restore_needs_a_time_range(tmp_path):
 # --- decompile / normalise -----------------------------------------------------------------------------------
 
 def test_decompile_gives_back_the_yaml(tmp_path):
-    yaml = ("title: T\ndata_view: logs\nquery: level:ERROR\nfilters:\n  - {field: level, value: ERROR}\n"
+    yaml = ("title: T\ndata_view: logs\nquery: level:ERROR\nfilters:\n  - {field: level, is: ERROR}\n"
             "columns: [message]\nsort:\n  - '@timestamp': desc\nhide_chart: true\n")
     decompiled = SEARCH.decompile(compiled(tmp_path, yaml))
     assert decompiled.data == {"id": "s", "title": "T", "data_view": "logs", "query": "level:ERROR",
-                               "filters": [{"field": "level", "value": "ERROR"}], "columns": ["message"],
+                               "filters": [{"field": "level", "is": "ERROR"}], "columns": ["message"],
                                "sort": [{"@timestamp": "desc"}], "hide_chart": True}
     assert (decompiled.compact_parts, decompiled.raw_parts) == (1, 0)
 
@@ -264,7 +264,7 @@ def test_decompile_takes_the_first_of_two_filter_references_with_one_name_as_kib
     obj = {"type": "search", "id": "s", "references": refs,
            "attributes": {"title": "T", "kibanaSavedObjectMeta": {"searchSourceJSON": json.dumps(source)}}}
     result = SEARCH.decompile(obj)
-    assert result.data["filters"] == [{"field": "level", "value": "ERROR", "data_view": "first"}]
+    assert result.data["filters"] == [{"field": "level", "is": "ERROR", "data_view": "first"}]
     assert result.data["raw_references"] == [refs[1]]
 
 
@@ -357,3 +357,86 @@ def test_genesis_searches_survive_export(genesis_objects, title):
     obj = SEARCH.compile(entry, project)
     data = SEARCH.decompile(obj).data
     assert SEARCH.model.model_validate(data) == entry.model.model_copy(update={"id": entry.id})
+
+
+# --- one filter syntax for searches and dashboards -----------------------------------------------------------
+
+OTHER_VIEW = "id: other\nindex_pattern: other-*\nfields: {level: keyword}\n"
+COMPACT_FILTERS = [
+    {"field": "level", "is": "ERROR"},
+    {"field": "level", "is": 500, "label": "Server errors"},
+    {"field": "level", "is_one_of": ["ERROR", "WARNING"], "negate": True},
+    {"field": "tilt_score", "is_between": {"gte": 70, "lt": 100.5}},
+    {"field": "@timestamp", "is_between": {"gte": "now-1d", "lte": "now"}, "disabled": True},
+    {"field": "tilt_score", "exists": True, "negate": True},
+    {"field": "level", "is": "ERROR", "data_view": "other"},
+]
+
+
+def search_and_dashboard(tmp_path: Path, filters: list[dict]) -> tuple[Project, dict, dict]:
+    """One project holding a search and a dashboard on the same data view with the same `filters`."""
+    text = "filters:\n" + "".join(f"  - {json.dumps(f)}\n" for f in filters)
+    write(tmp_path, "data_views/logs.yaml", DATA_VIEW)
+    write(tmp_path, "data_views/other.yaml", OTHER_VIEW)
+    write(tmp_path, "searches/s.yaml", "title: S\ndata_view: logs\n" + text)
+    write(tmp_path, "dashboards/d.yaml", "title: D\ndata_view: logs\n" + text)
+    project = load_project(tmp_path)
+    assert project.ok, [str(d) for d in project.diagnostics.items]
+    return project, SEARCH.compile(project.get("s"), project), kind_named("dashboard").compile(project.get("d"), project)
+
+
+def filter_references(obj: dict) -> list[dict]:
+    return [r for r in obj["references"] if ".filter[" in r["name"]]
+
+
+@pytest.mark.parametrize("yaml_filter", COMPACT_FILTERS, ids=lambda f: "-".join(sorted(f)))
+def test_the_same_filter_yaml_compiles_to_the_same_kibana_filter_in_a_search_and_a_dashboard(tmp_path, yaml_filter):
+    _, search, dashboard = search_and_dashboard(tmp_path, [yaml_filter])
+    [in_search] = search_source(search)["filter"]
+    [in_dashboard] = search_source(dashboard)["filter"]
+    assert in_search == in_dashboard
+    assert filter_references(search) == filter_references(dashboard) == [
+        {"id": yaml_filter.get("data_view", "logs"), "type": "index-pattern",
+         "name": "kibanaSavedObjectMeta.searchSourceJSON.filter[0].meta.index"}]
+
+
+@pytest.mark.parametrize("yaml_filter", COMPACT_FILTERS, ids=lambda f: "-".join(sorted(f)))
+def test_each_compact_filter_comes_back_from_export_as_written(tmp_path, yaml_filter):
+    project, search, dashboard = search_and_dashboard(tmp_path, [yaml_filter])
+    assert (SEARCH.decompile(search).compact_parts, SEARCH.decompile(search).raw_parts) == (1, 0)
+    for kind, obj in ((SEARCH, search), (kind_named("dashboard"), dashboard)):
+        decompiled = kind.decompile(obj)
+        [exported] = decompiled.data["filters"]
+        # a dashboard stores no data view of its own, so export may name the filter's one on the dashboard
+        default = decompiled.data.get("data_view", "logs")
+        assert {**exported, "data_view": exported.get("data_view", default)} == {"data_view": "logs", **yaml_filter}
+        entry = Entry(kind, decompiled.data["id"], kind.model.model_validate(decompiled.data),
+                      SourceFile("<x>", decompiled.data))
+        assert kind.normalise(kind.compile(entry, project)) == kind.normalise(obj)
+
+
+def test_kibana_filter_objects_are_kept_verbatim_in_searches_and_dashboards(tmp_path):
+    kibana = {"meta": {"type": "custom", "key": "query", "value": "{}", "index": "logs", "negate": False,
+                       "disabled": False, "alias": None}, "query": {"bool": {"must": []}}}
+    _, search, dashboard = search_and_dashboard(tmp_path, [kibana])
+    expected = {**kibana, "meta": {**{k: v for k, v in kibana["meta"].items() if k != "index"},
+                                   "indexRefName": "kibanaSavedObjectMeta.searchSourceJSON.filter[0].meta.index"}}
+    assert search_source(search)["filter"] == search_source(dashboard)["filter"] == [expected]
+    assert SEARCH.decompile(search).data["filters"] == [kibana]
+
+
+@pytest.mark.parametrize("folder", ["searches", "dashboards"])
+@pytest.mark.parametrize(("old", "hint"), [
+    ("value: ERROR", "`value` is not a filter operator; write `is: ERROR`"),
+    ("values: [ERROR, 'two words', 3]", '`values` is not a filter operator; write `is_one_of: [ERROR, "two words", 3]`'),
+])
+def test_the_old_search_filter_spellings_are_errors_that_say_what_to_write(tmp_path, folder, old, hint):
+    write(tmp_path, "data_views/logs.yaml", DATA_VIEW)
+    path = write(tmp_path, f"{folder}/x.yaml", f"title: X\ndata_view: logs\nfilters:\n  - field: level\n"
+                                               f"    negate: true\n    {old}\n")
+    project = load_project(tmp_path)
+    (diag,) = project.diagnostics.errors
+    key = old.split(":")[0]
+    assert (diag.file, diag.line, diag.column, diag.field) == (str(path), 6, 5, f"filters[0].{key}")
+    assert diag.message == hint
+    assert str(diag).startswith(f"{path}:6:5: error: filters[0].{key}: {hint}")

@@ -97,6 +97,9 @@ def test_data_is_what_pyyaml_builds():
 
 def test_merged_keys_can_be_overridden_but_own_keys_not_repeated():
     assert parse_yaml("base: &b {a: 1, b: 2}\nm:\n  <<: *b\n  b: own\n").data["m"] == {"a": 1, "b": "own"}
+    # a mapping with a merge, used again through an alias, is still no duplicate
+    twice = parse_yaml("b: &b {a: 1, b: 2}\nm: &m\n  <<: *b\n  b: own\nn: *m\n").data
+    assert twice["m"] == twice["n"] == {"a": 1, "b": "own"}
     with pytest.raises(YAMLSourceError) as exc:
         parse_yaml("base: &b {a: 1}\nm:\n  <<: *b\n  b: 1\n  b: 2\n")
     assert (exc.value.line, exc.value.column, exc.value.message) == (5, 3, "duplicate key 'b'")

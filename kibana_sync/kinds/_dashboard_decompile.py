@@ -11,7 +11,6 @@ import copy
 from collections import Counter
 from typing import Any
 
-from kibana_sync.kinds._dashboard_filters import compact_filter
 from kibana_sync.kinds._dashboard_layout import Placement, Point, layout
 from kibana_sync.kinds._dashboard_model import (
     DEFAULT_PANEL_HEIGHT,
@@ -22,7 +21,7 @@ from kibana_sync.kinds._dashboard_model import (
     duration_text,
 )
 from kibana_sync.kinds._dashboard_panels import decompile_panel, derived_panel_ids
-from kibana_sync.kinds._filter_pills import inject
+from kibana_sync.kinds._filter_pills import compact_filter, inject, normalise_filter
 from kibana_sync.kinds.base import Decompiled, Model, is_tag_reference, loads_embedded
 
 # optionsJSON keys in Kibana's order, with the YAML option each one is.
@@ -158,7 +157,7 @@ def _parse_search_source(source: Any, refs: list[dict[str, str]]
     inlined, used = inject(filters, refs)
     if any(isinstance(f.get("meta"), dict) and "indexRefName" in f["meta"] for f in inlined):
         return None  # a data view reference that is not where compile would put it
-    out = [compact_filter(f) or copy.deepcopy(f) for f in inlined]
+    out = [compact_filter(f, same=normalise_filter) or copy.deepcopy(f) for f in inlined]
     return query["query"], query["language"], out, used
 
 

@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Discriminator, Field, Tag
 
-from kibana_sync.kinds._dashboard_filters import Filter
+from kibana_sync.kinds._filter_pills import Filter
 from kibana_sync.kinds.base import Model, Ref
 from kibana_sync.lens import LensChart
 
@@ -138,7 +138,8 @@ class DashboardModel(Model):
     query: str = Field(default="", description="KQL query applied to every panel")
     query_language: Literal["kuery", "lucene"] = "kuery"
     filters: list[Filter] = Field(default_factory=list, description="filter pills: {field, is | is_one_of | "
-                                  "exists | is_between, negate}, or a stored Kibana filter kept verbatim")
+                                  "exists | is_between, negate, disabled, label, data_view}, or a Kibana filter "
+                                  "object kept verbatim")
     options: Options = Field(default_factory=Options)
     panels: list[Panel] = Field(default_factory=list)
     raw_attributes: dict[str, Any] = Field(

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from kibana_sync.diagnostics import Diagnostic, Severity
 from kibana_sync.kinds import _query_check as checks
-from kibana_sync.kinds._search_filters import FieldFilter
+from kibana_sync.kinds._filter_pills import FilterSpec
 from kibana_sync.kinds._search_model import SearchModel
 from kibana_sync.kinds.base import Entry
 
@@ -22,7 +22,7 @@ def check_search(entry: Entry, project: Project) -> list[Diagnostic]:
     out = checks.kql_problems(entry, ("query",), m.query) if m.language == "kuery" else []
     out.extend(_check_time(entry, m))
     for i, f in enumerate(m.filters):
-        if isinstance(f, FieldFilter) and f.data_view is None and m.data_view is None:
+        if isinstance(f, FilterSpec) and f.data_view is None and m.data_view is None:
             out.append(entry.diagnostic(("filters", i), "a compact filter needs a data view: set `data_view` on "
                                                          "the search or on the filter"))
     out.extend(checks.field_warnings(entry, _named_fields(m), checks.declared_fields(project, m.data_view),
@@ -48,7 +48,7 @@ def _named_fields(m: SearchModel) -> list[tuple[checks.Path, str]]:
     named.extend((("columns", i), c) for i, c in enumerate(m.columns) if c not in META_COLUMNS)
     named.extend((("sort", i), pair[0]) for i, pair in enumerate(m.sort_pairs()) if pair[0] not in META_COLUMNS)
     named.extend((("filters", i, "field"), f.field) for i, f in enumerate(m.filters)
-                 if isinstance(f, FieldFilter) and f.data_view is None)
+                 if isinstance(f, FilterSpec) and f.data_view is None)
     if m.breakdown_field is not None:
         named.append((("breakdown_field",), m.breakdown_field))
     return named

@@ -10,8 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from kibana_sync import kql
-from kibana_sync.kinds import _search_filters as filters_
-from kibana_sync.kinds._filter_pills import inject
+from kibana_sync.kinds._filter_pills import compact_filter, inject
 from kibana_sync.kinds._search_model import ATTRIBUTE_DEFAULTS, FLAGS, INDEX_REF_NAME, OPTIONAL, SearchModel
 from kibana_sync.kinds.base import Decompiled, is_tag_reference, loads_embedded
 
@@ -75,7 +74,7 @@ def _decompile_source(source: dict[str, Any], refs: list[dict[str, Any]], result
 
 
 def _compact_or_kept(kibana_filter: Any, data_view: str | None, result: Decompiled) -> Any:
-    compact = filters_.compact(kibana_filter, data_view)
+    compact = compact_filter(kibana_filter, data_view)
     if compact is None:
         result.raw_parts += 1
         return kibana_filter

@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Discriminator, Field, Tag, field_validator
 
-from kibana_sync.kinds import _search_filters as filters_
+from kibana_sync.kinds._filter_pills import Filter
 from kibana_sync.kinds.base import Model, Ref
 
 INDEX_REF_NAME = "kibanaSavedObjectMeta.searchSourceJSON.index"
@@ -50,7 +50,9 @@ class SearchModel(Model):
     data_view: Ref | None = Field(default=None, description="a data view id in this repo, or {external: id}")
     query: str = ""
     language: Literal["kuery", "lucene"] = "kuery"
-    filters: list[filters_.FilterEntry] = Field(default_factory=list)
+    filters: list[Filter] = Field(default_factory=list, description="filter pills: {field, is | is_one_of | "
+                                  "exists | is_between, negate, disabled, label, data_view}, or a Kibana filter "
+                                  "object kept verbatim")
     columns: list[str] = Field(default_factory=list)
     sort: list[SortEntry] = Field(
         default_factory=list, description='- "@timestamp": desc   (or Kibana\'s ["@timestamp", "desc"])')

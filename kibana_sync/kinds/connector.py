@@ -1,8 +1,10 @@
 """Connectors (``objects/connectors/``): where rule actions send notifications (reference.md 6).
 
 Secret values never live in the repo: YAML names the environment variable that holds each one
-(``secrets: {password: {env: ALERTMANAGER_PASSWORD}}``). ``compile`` keeps only those names
-(``secrets_from_env``), so ``dist/`` is safe to publish; ``resolve_secrets`` reads the values at push time.
+(``secrets: {password: {env: ALERTMANAGER_PASSWORD}}``). ``compile`` writes each as a placeholder
+(``"secrets": {"password": "${ALERTMANAGER_PASSWORD}"}``): the body keeps the shape
+``POST /api/actions/connector/{id}`` accepts (``envsubst`` makes it postable by hand), ``dist/`` holds no
+value, and ``resolve_secrets`` substitutes the values at push time.
 
 Each connector type Kibana knows is a small config model in ``_connector_types.CONNECTOR_TYPES``; any other
 type is passed through verbatim (``config`` as Kibana stores it), so export can keep every connector.
@@ -84,15 +86,38 @@ class MissingSecretsError(Exception):
     """Push cannot send a connector because environment variables that hold its secrets are not set."""
 
 
+_PLACEHOLDER = re.compile(r"^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$")
+
+
+def placeholder(variable: str) -> str:
+    return "${" + variable + "}"
+
+
+def secret_variables(body: dict[str, Any]) -> dict[str, str]:
+    """Secret name -> the environment variable its placeholder names, for a compiled connector body."""
+    out = {}
+    for name, value in (body.get("secrets") or {}).items():
+        match = _PLACEHOLDER.match(value) if isinstance(value, str) else None
+        if match:
+            out[name] = match.group(1)
+    return out
+
+
+def missing_secret_variables(body: dict[str, Any], environ: Mapping[str, str]) -> list[str]:
+    return sorted({var for var in secret_variables(body).values() if not environ.get(var)})
+
+
 def resolve_secrets(body: dict[str, Any], environ: Mapping[str, str]) -> dict[str, Any]:
-    """The real ``POST /api/actions/connector`` body: the compiled body with secret values read from ``environ``."""
-    wanted: dict[str, str] = body.get("secrets_from_env", {})
-    missing = sorted({var for var in wanted.values() if not environ.get(var)})
+    """The body push sends: the compiled body with every secret placeholder replaced by its variable's value."""
+    missing = missing_secret_variables(body, environ)
     if missing:
         raise MissingSecretsError(f"connector {body['name']!r} needs the environment variable(s) "
                                   f"{', '.join(missing)} (not set or empty)")
+    wanted = secret_variables(body)
+    secrets = {name: environ[wanted[name]] if name in wanted else value
+               for name, value in (body.get("secrets") or {}).items()}
     return {"name": body["name"], "connector_type_id": body["connector_type_id"], "config": body["config"],
-            "secrets": {name: environ[var] for name, var in wanted.items()}}
+            "secrets": secrets}
 
 
 def normalised_config(connector_type_id: str, config: dict[str, Any]) -> dict[str, Any]:
@@ -132,7 +157,7 @@ class ConnectorKind(Kind):
         spec = CONNECTOR_TYPES.get(m.type)
         config = spec.config_model.model_validate(m.config).to_kibana() if spec else dict(m.config)
         return {"name": m.name, "connector_type_id": m.type, "config": {**config, **m.raw_config},
-                "secrets_from_env": {name: ref.env for name, ref in m.secrets.items()}}
+                "secrets": {name: placeholder(ref.env) for name, ref in m.secrets.items()}}
 
     def normalise(self, obj: dict[str, Any]) -> dict[str, Any]:
         # Secrets are write-only: only the name, the type and the config can be compared.

@@ -3,7 +3,7 @@
 Compiled to the ``dashboard`` saved object as Kibana 8.11 exports it (reference 3.4): ``panelsJSON``,
 ``optionsJSON`` and ``searchSourceJSON`` as JSON strings, tag references ``tag-ref-<id>``, filter data views
 extracted to references. The YAML model is in ``_dashboard_model``, panels in ``_dashboard_panels``, filters in
-``_dashboard_filters``, the grid in ``_dashboard_layout``, checks in ``_dashboard_check`` and export in
+``_filter_pills``, the grid in ``_dashboard_layout``, checks in ``_dashboard_check`` and export in
 ``_dashboard_decompile``.
 """
 
@@ -21,11 +21,6 @@ from kibana_sync.kinds._dashboard_decompile import (
     decompile_dashboard,
     default_options,
 )
-from kibana_sync.kinds._dashboard_filters import (
-    FilterSpec,
-    normalise_filter,
-    stored_filters,
-)
 from kibana_sync.kinds._dashboard_layout import layout
 from kibana_sync.kinds._dashboard_model import (
     DashboardModel,
@@ -41,6 +36,7 @@ from kibana_sync.kinds._dashboard_panels import (
     derived_panel_ids,
     normalise_panel,
 )
+from kibana_sync.kinds._filter_pills import compile_filters, filter_references, normalise_filter
 from kibana_sync.kinds.base import (
     Decompiled,
     Entry,
@@ -69,8 +65,7 @@ class DashboardKind(Kind):
         uses = [RefUse("tag", tag, ("tags", i)) for i, tag in enumerate(m.tags)]
         if m.data_view is not None:
             uses.append(RefUse("data_view", m.data_view, ("data_view",)))
-        uses.extend(RefUse("data_view", f.data_view, ("filters", i, "data_view"))
-                    for i, f in enumerate(m.filters) if isinstance(f, FilterSpec) and f.data_view is not None)
+        uses.extend(filter_references(m.filters))
         for i, panel in enumerate(m.panels):
             if isinstance(panel, LensPanel) and panel.data_view is not None:
                 uses.append(RefUse("data_view", panel.data_view, ("panels", i, "data_view")))
@@ -90,7 +85,7 @@ class DashboardKind(Kind):
             field_type_for=lambda dv_id: _field_types(project, dv_id),
             resolve=project.resolve,
         )
-        filters, references = stored_filters(m.filters, ctx.data_view_id, project.resolve)
+        filters, references = compile_filters(m.filters, m.data_view)
         panels = []
         panel_ids = derived_panel_ids(entry.id, [p.title for p in m.panels], [p.id for p in m.panels])
         for panel, panel_index, box in zip(m.panels, panel_ids, layout(m.panels), strict=True):

@@ -10,8 +10,7 @@ import copy
 from typing import TYPE_CHECKING, Any
 
 from kibana_sync.diagnostics import Diagnostic
-from kibana_sync.kinds import _search_filters as filters_
-from kibana_sync.kinds._filter_pills import extract, inline_index
+from kibana_sync.kinds._filter_pills import compile_filters, filter_references
 from kibana_sync.kinds._search_check import check_search
 from kibana_sync.kinds._search_decompile import decompile_search
 from kibana_sync.kinds._search_model import (
@@ -52,12 +51,7 @@ class SearchKind(Kind):
     def references(self, entry: Entry) -> list[RefUse]:
         m: SearchModel = entry.model
         uses = [RefUse("data_view", m.data_view, ("data_view",))] if m.data_view is not None else []
-        for i, f in enumerate(m.filters):
-            if isinstance(f, filters_.FieldFilter):
-                if f.data_view is not None:
-                    uses.append(RefUse("data_view", f.data_view, ("filters", i, "data_view")))
-            elif (index := inline_index(f)) is not None:
-                uses.append(RefUse("data_view", index, ("filters", i, "meta", "index")))
+        uses.extend(filter_references(m.filters))
         uses.extend(RefUse("tag", t, ("tags", i)) for i, t in enumerate(m.tags))
         return uses
 
@@ -66,7 +60,7 @@ class SearchKind(Kind):
 
     def compile(self, entry: Entry, project: Any) -> dict[str, Any]:
         m: SearchModel = entry.model
-        kibana_filters, refs = extract([filters_.to_kibana(f, m.data_view) for f in m.filters])
+        kibana_filters, refs = compile_filters(m.filters, m.data_view)
         source: dict[str, Any] = {"query": {"query": m.query, "language": m.language}, "filter": kibana_filters}
         source.update(copy.deepcopy(m.raw_search_source))
         if m.data_view is not None:
