@@ -196,3 +196,11 @@ def test_genesis_alertmanager_connector(genesis_objects):
     body = KIND.compile(entry, project)
     assert body["config"]["url"] == "http://alertmanager:9093/api/v1/alerts"
     assert body["config"]["method"] == "post" and body["secrets"] == {}
+
+
+def test_export_of_a_built_connector_keeps_the_variable_names_its_placeholders_hold(tmp_path):
+    body = compiled(tmp_path, WEBHOOK)
+    data = KIND.decompile({**body, "id": "alert-hook"}).data
+    assert data["secrets"] == {"user": {"env": "AM_USER"}, "password": {"env": "AM_PASSWORD"}}
+    live = {k: v for k, v in body.items() if k != "secrets"}  # Kibana returns no secrets: names are derived
+    assert KIND.decompile({**live, "id": "alert-hook"}).data["secrets"]["password"] == {"env": "ALERT_HOOK_PASSWORD"}

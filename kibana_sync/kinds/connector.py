@@ -185,7 +185,10 @@ class ConnectorKind(Kind):
             data["raw_config"] = rest
             result.raw_parts += 1
         result.compact_parts += 1
-        secrets = {name: {"env": env_name_for(obj["id"], name)} for name in spec.config_model.secrets_in_use(config)}
+        # Kibana never returns secrets, so names are derived; a built file (dist/) still holds its placeholders.
+        named = secret_variables(obj)
+        secrets = {name: {"env": named.get(name) or env_name_for(obj["id"], name)}
+                   for name in spec.config_model.secrets_in_use(config)}
         if secrets:
             data["secrets"] = secrets
             names = ", ".join(s["env"] for s in secrets.values())
