@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 
@@ -35,14 +35,22 @@ class Diagnostics:
     """An ordered, de-duplicated collection that every loader and checker appends to."""
 
     items: list[Diagnostic] = field(default_factory=list)
+    _seen: set[Diagnostic] = field(default_factory=set, repr=False)  # a list scan per add is quadratic
 
     def add(self, diagnostic: Diagnostic) -> None:
-        if diagnostic not in self.items:
+        if diagnostic not in self._seen:
+            self._seen.add(diagnostic)
             self.items.append(diagnostic)
 
     def extend(self, diagnostics: list[Diagnostic]) -> None:
         for d in diagnostics:
             self.add(d)
+
+    def escalated(self) -> Diagnostics:
+        """The same problems with warnings made errors (``--strict``)."""
+        out = Diagnostics()
+        out.extend([replace(d, severity=Severity.ERROR) for d in self.items])
+        return out
 
     @property
     def errors(self) -> list[Diagnostic]:

@@ -31,6 +31,7 @@ class Project:
     entries: list[Entry] = field(default_factory=list)
     diagnostics: Diagnostics = field(default_factory=Diagnostics)
     _by_id: dict[str, Entry] = field(default_factory=dict, repr=False)
+    unloaded: dict[str, str] = field(default_factory=dict)  # id -> file, for files with errors
 
     def get(self, id_: str) -> Entry | None:
         return self._by_id.get(id_)
@@ -64,17 +65,18 @@ def load_project(root: Path, strict: bool = False) -> Project:
                 project.diagnostics.add(Diagnostic(display, 1, 1, "", f"not in a known folder ({folders}); ignored",
                                                    Severity.WARNING))
                 continue
-            entry = _load_entry(kind, next(sources), rel, display, project.diagnostics)
+            source = next(sources)
+            entry = _load_entry(kind, source, rel, display, project.diagnostics)
             if entry is not None:
                 project.entries.append(entry)
+            else:
+                project.unloaded[_intended_id(source, rel)] = display
     _index_ids(project)
     _check_references(project)
     for entry in project.entries:
         project.diagnostics.extend(entry.kind.check(entry, project))
     if strict:
-        project.diagnostics.items = [
-            Diagnostic(d.file, d.line, d.column, d.field, d.message, Severity.ERROR) for d in project.diagnostics.items
-        ]
+        project.diagnostics = project.diagnostics.escalated()
     return project
 
 
@@ -116,6 +118,13 @@ def read_source(file: tuple[Path, str]) -> SourceFile | Diagnostic:
 
 def _yaml_files(root: Path) -> Iterator[Path]:
     return iter(sorted(p for p in root.rglob("*") if p.suffix in YAML_SUFFIXES and p.is_file()))
+
+
+def _intended_id(source: SourceFile | Diagnostic, rel: Path) -> str:
+    """The id a file that failed to load would have had, so references to it are not reported as unknown."""
+    data = source.data if isinstance(source, SourceFile) else None
+    explicit = data.get("id") if isinstance(data, dict) else None
+    return explicit if isinstance(explicit, str) and explicit else derived_id(rel)
 
 
 def derived_id(rel: Path) -> str:
@@ -215,6 +224,8 @@ def _check_reference(project: Project, entry: Entry, use: RefUse) -> list[Diagno
         return [entry.diagnostic(use.path, f"external {use.kind} {use.ref.external!r} is not managed by this "
                                            "repo; it must already exist in Kibana", Severity.WARNING)]
     target = project.get(use.ref)
+    if target is None and use.ref in project.unloaded:
+        return []  # the target's file has errors of its own; "unknown" here would be wrong advice
     if target is None:
         known = sorted(e.id for e in project.of_kind(use.kind))
         hint = f" (known: {', '.join(known)})" if known else ""

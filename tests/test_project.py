@@ -165,3 +165,20 @@ def test_parallel_loading_gives_the_same_project_as_serial(tmp_path, monkeypatch
     assert len(serial.diagnostics.errors) == 6
     assert [(e.id, e.model, e.source.data, e.source.text) for e in parallel.entries] == \
         [(e.id, e.model, e.source.data, e.source.text) for e in serial.entries]
+
+
+def test_a_broken_file_does_not_make_its_users_report_it_unknown(tmp_path):
+    write(tmp_path, "data_views/logs.yaml", "id: logs\nindex_pattern: logs-*\nbogus: 1\n")
+    write(tmp_path, "searches/errors.yaml", "title: Errors\ndata_view: logs\n")
+    write(tmp_path, "searches/warnings.yaml", "title: Warnings\ndata_view: logz\n")
+    errors = load_project(tmp_path).diagnostics.errors
+    assert [(Path(e.file).name, e.field) for e in errors] == [("logs.yaml", "bogus"), ("warnings.yaml", "data_view")]
+
+
+def test_repeated_diagnostics_are_reported_once_and_strict_escalates_them():
+    from kibana_sync.diagnostics import Diagnostic, Diagnostics, Severity
+    diagnostics = Diagnostics()
+    items = [Diagnostic("f.yaml", i, 1, "x", "m", Severity.WARNING) for i in range(20_000)]
+    diagnostics.extend(items + items[:10])
+    assert diagnostics.items == items
+    assert all(d.is_error for d in diagnostics.escalated().items)

@@ -8,9 +8,10 @@ inside ``embeddableConfig.attributes`` and the dashboard gets a copy prefixed ``
 from __future__ import annotations
 
 import copy
+import functools
 import uuid
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,9 +41,15 @@ class PanelContext:
     resolve: Callable[[Any], str]  # Ref -> Kibana id
 
 
-def derived_panel_ids(dashboard_id: str, titles: list[str | None], explicit: list[str | None]) -> list[str]:
+def derived_panel_ids(dashboard_id: str, titles: Sequence[str | None], explicit: Sequence[str | None]) -> list[str]:
     """Stable panelIndex values: the explicit id, else one derived from the title (so reordering panels keeps
     their ids), else from the position."""
+    return list(_derived_panel_ids(dashboard_id, tuple(titles), tuple(explicit)))
+
+
+@functools.lru_cache(maxsize=4096)  # validate and compile both need them; uuid5 per panel is not free
+def _derived_panel_ids(dashboard_id: str, titles: tuple[str | None, ...],
+                       explicit: tuple[str | None, ...]) -> tuple[str, ...]:
     ids: list[str] = []
     seen: Counter[str] = Counter()
     for position, (title, own_id) in enumerate(zip(titles, explicit, strict=True)):
@@ -51,7 +58,7 @@ def derived_panel_ids(dashboard_id: str, titles: list[str | None], explicit: lis
         if seen[key] > 1:
             key += f"#{seen[key]}"
         ids.append(own_id or str(uuid.uuid5(_PANEL_ID_NAMESPACE, f"{dashboard_id}/{key}")))
-    return ids
+    return tuple(ids)
 
 
 def compile_panel(panel: PanelCommon, panel_index: str, box: Box,

@@ -170,7 +170,7 @@ def is_tag_reference(ref: dict[str, Any]) -> bool:
 
 def dumps_embedded(value: Any) -> str:
     """Kibana stores some attributes as JSON strings (panelsJSON, searchSourceJSON, ...): compact, key order kept."""
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False, check_circular=False)
 
 
 def loads_embedded(value: Any) -> Any:

@@ -6,9 +6,10 @@ column, ``raw_visualization`` / ``raw_layer`` on the chart), so an export never 
 
 from __future__ import annotations
 
+import functools
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field, PrivateAttr, model_validator
+from pydantic import BeforeValidator, Field, model_validator
 
 from kibana_sync.kinds.base import Model, Ref
 from kibana_sync.lens.formula import parse_formula
@@ -66,6 +67,13 @@ class ColumnOptions(Model):
     raw: dict[str, Any] = Field(default_factory=dict, description="extra Lens column keys, kept verbatim")
 
 
+@functools.lru_cache(maxsize=4096)
+def _parsed_metric(text: str) -> MetricCall:
+    """Metric strings repeat across panels and are read again at compile; MetricCall is frozen, so one parse
+    can serve them all (a failed parse raises and is not cached)."""
+    return parse_metric(text)
+
+
 class MetricSpec(ColumnOptions):
     """One metric: a mini-language string (``sum(bytes)``), a ``formula`` or a ``static_value``."""
 
@@ -80,7 +88,6 @@ class MetricSpec(ColumnOptions):
     axis: Literal["left", "right"] | None = None
     raw_helper_label: str | None = Field(default=None, description="a formula's helper columns are labelled "
                                          "'Part of <this>'; default: the formula's label")
-    _call: MetricCall | None = PrivateAttr(default=None)
 
     @model_validator(mode="after")
     def _parse(self) -> MetricSpec:
@@ -89,14 +96,14 @@ class MetricSpec(ColumnOptions):
             raise ValueError("a metric needs exactly one of: metric (e.g. 'sum(bytes)'), formula, static_value; "
                              f"got {', '.join(given) or 'none'}")
         if self.metric is not None:
-            self._call = parse_metric(self.metric)
+            _parsed_metric(self.metric)
         if self.formula is not None:
             parse_formula(self.formula)
         return self
 
     @property
     def call(self) -> MetricCall | None:
-        return self._call
+        return None if self.metric is None else _parsed_metric(self.metric)
 
 
 def _metric_from_string(value: Any) -> Any:
