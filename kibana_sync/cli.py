@@ -54,7 +54,7 @@ def load_or_exit(objects_dir: Path, strict: bool) -> Project:
 def validate(objects_dir: Path, strict: bool) -> None:
     """Check every YAML object: types, references, queries, fields and panel layout."""
     project = load_or_exit(objects_dir, strict)
-    counts = ", ".join(f"{len(project.of_kind(k.name))} {k.folder}" for k in all_kinds())
+    counts = ", ".join(f"{k.name}: {len(project.of_kind(k.name))}" for k in all_kinds())
     click.echo(f"ok: {len(project.entries)} objects ({counts}), {len(project.diagnostics.warnings)} warning(s)")
 
 
