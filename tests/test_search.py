@@ -321,7 +321,7 @@ GUIDE_RANGES = {"High Tilt Events": ("tilt_score", "70"), "Slow Executions": ("e
 def test_genesis_searches_validate_without_warnings(genesis_objects):
     result = CliRunner().invoke(main, ["validate", "--objects", str(genesis_objects), "--strict"])
     assert result.exit_code == 0, result.output
-    assert "5 searches" in result.output
+    assert "search: 5" in result.output
 
 
 def test_genesis_searches_keep_the_guides_queries(genesis_objects):
