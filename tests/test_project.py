@@ -182,3 +182,13 @@ def test_repeated_diagnostics_are_reported_once_and_strict_escalates_them():
     diagnostics.extend(items + items[:10])
     assert diagnostics.items == items
     assert all(d.is_error for d in diagnostics.escalated().items)
+
+
+def test_a_chart_filter_naming_an_unknown_data_view_is_an_error_at_the_filter(tmp_path):
+    write(tmp_path, "data_views/logs.yaml", "id: logs\nindex_pattern: logs-*\n")
+    write(tmp_path, "dashboards/ops.yaml",
+          "title: Ops\ndata_view: logs\npanels:\n  - title: Errors\n    chart: metric\n    metric: count\n"
+          "    filters:\n      - {field: level, is: ERROR, data_view: log}\n")
+    (diag,) = load_project(tmp_path).diagnostics.errors
+    assert (diag.line, diag.field) == (8, "panels[0].filters[0].data_view")
+    assert "unknown data_view 'log'" in diag.message

@@ -49,6 +49,7 @@ from kibana_sync.kinds.base import (
     strip_server_fields,
     tag_reference,
 )
+from kibana_sync.lens import compact_filter_data_views
 from kibana_sync.lens.columns import FieldType, unknown_field_type
 
 
@@ -67,8 +68,11 @@ class DashboardKind(Kind):
             uses.append(RefUse("data_view", m.data_view, ("data_view",)))
         uses.extend(filter_references(m.filters))
         for i, panel in enumerate(m.panels):
-            if isinstance(panel, LensPanel) and panel.data_view is not None:
-                uses.append(RefUse("data_view", panel.data_view, ("panels", i, "data_view")))
+            if isinstance(panel, LensPanel):
+                if panel.data_view is not None:
+                    uses.append(RefUse("data_view", panel.data_view, ("panels", i, "data_view")))
+                uses.extend(RefUse("data_view", ref, ("panels", i, *path))
+                            for path, ref in compact_filter_data_views(panel.filters))
             elif isinstance(panel, SearchPanel):
                 uses.append(RefUse("search", panel.search, ("panels", i, "search")))
         return uses

@@ -7,6 +7,7 @@ from typing import Any
 
 from kibana_sync.lens.columns import FieldType, bucket_column, metric_columns
 from kibana_sync.lens.config import PIE_CHARTS, XY_CHARTS, Bucket, LensChart, MetricSpec, query_text
+from kibana_sync.lens.filters import compile_lens_filters
 from kibana_sync.lens.visualizations import build_visualization, reference_layer
 
 LAYER_ID = "layer1"
@@ -124,10 +125,12 @@ def compile_lens(chart: LensChart, data_view_id: str, field_type: FieldType) -> 
     if reference_ids:
         visualization["layers"].append(reference_layer(chart, REFERENCE_LAYER_ID, reference_ids))
     query, language = query_text(chart.query)
+    filters, filter_references = compile_lens_filters(chart.filters, data_view_id)
+    references += filter_references
     state: dict[str, Any] = {
         "visualization": visualization,
         "query": {"query": query, "language": language},
-        "filters": list(chart.filters),
+        "filters": filters,
         "datasourceStates": {
             "formBased": {"layers": layers},
             "indexpattern": {"layers": {}},

@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, model_validator
 
+from kibana_sync.kinds._filter_pills import Filter
 from kibana_sync.kinds.base import Model, Ref
 from kibana_sync.lens.formula import parse_formula
 from kibana_sync.lens.metrics import MetricCall, parse_metric
@@ -185,7 +186,8 @@ class LensChart(Model):
     chart: ChartType
     data_view: Ref | None = Field(default=None, description="default: the dashboard's data view")
     query: QueryText = ""
-    filters: list[dict[str, Any]] = Field(default_factory=list, description="stored Kibana filters, verbatim")
+    filters: list[Filter] = Field(default_factory=list, description="as on dashboards: {field, is, ...} or a "
+                                  "Kibana filter object kept verbatim; data_view defaults to the chart's")
     # buckets
     x: BucketSpec | None = None
     y: BucketSpec | None = Field(default=None, description="heatmap rows")

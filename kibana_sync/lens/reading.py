@@ -6,6 +6,7 @@ from typing import Any
 
 from kibana_sync.lens.columns import RECORDS_FIELD
 from kibana_sync.lens.compile import LAYER_ID, LAYER_REFERENCE_PREFIX, REFERENCE_LAYER_ID
+from kibana_sync.lens.filters import read_lens_filters
 from kibana_sync.lens.metrics import (
     FIELD_OPERATIONS,
     NUMBER_ARGUMENT,
@@ -65,10 +66,12 @@ class ChartReader:
                 data["query"] = query["query"]
         else:
             data["query"] = {"query": query.get("query", ""), "language": query.get("language")}
+        references = self.normal.get("references", [])
+        used: list[dict[str, Any]] = []
         if self.state.get("filters"):
-            data["filters"] = self.state["filters"]
+            data["filters"], used = read_lens_filters(self.state["filters"], references, self.data_view)
         layer_names = (LAYER_REFERENCE_PREFIX + LAYER_ID, LAYER_REFERENCE_PREFIX + REFERENCE_LAYER_ID)
-        others = [r for r in self.normal.get("references", []) if r.get("name") not in layer_names]
+        others = [r for r in references if r.get("name") not in layer_names and not any(r is u for u in used)]
         if others:
             data["raw_references"] = others
         return data

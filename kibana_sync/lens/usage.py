@@ -3,6 +3,7 @@ report syntax errors), each with its YAML path inside the chart."""
 
 from __future__ import annotations
 
+from kibana_sync.kinds._filter_pills import FilterSpec
 from kibana_sync.lens.compile import bucket_slots, metric_slots
 from kibana_sync.lens.config import Bucket, LensChart, MetricSpec, QueryText
 from kibana_sync.lens.formula import formula_parts
@@ -22,6 +23,9 @@ def lens_fields(chart: LensChart) -> list[tuple[Path, str]]:
         found += _metric_fields(_path(name), spec)
     for name, bucket in bucket_slots(chart):
         found += _bucket_fields(_path(name), bucket)
+    # A filter on another data view than the chart's would be checked against the wrong field list.
+    found += [(("filters", i, "field"), f.field) for i, f in enumerate(chart.filters)
+              if isinstance(f, FilterSpec) and (f.data_view is None or f.data_view == chart.data_view)]
     return found
 
 
