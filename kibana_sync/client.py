@@ -368,9 +368,9 @@ class KibanaClient:
         elif status == 401:
             # Kibana wraps Elasticsearch's multi-line security_exception as "[<root causes>]: <reason>".
             reason = detail.rsplit("]: ", 1)[-1]
-            message = (f"authentication failed ({where} -> 401: {reason}); check {self.settings.credentials_source}: "
-                       "the API key must be valid (base64 'id:key' as Elasticsearch returns it) or the "
-                       "username/password correct")
+            what = ("the username and password must be correct" if self.settings.api_key is None else
+                    "the API key must be valid (base64 'id:key' as Elasticsearch returns it)")
+            message = f"authentication failed ({where} -> 401: {reason}); check {self.settings.credentials_source}: {what}"
         elif status == 403:
             message = f"permission denied ({where} -> 403): {detail}"
         else:

@@ -59,7 +59,7 @@ def load_project(root: Path, strict: bool = False) -> Project:
         rel = path.relative_to(root)
         files.append((path, rel, str(path), kinds_by_folder.get(rel.parts[0]) if len(rel.parts) > 1 else None))
     with closing(read_sources([(path, display) for path, _, display, kind in files if kind is not None])) as sources:
-        for _, rel, display, kind in files:
+        for path, rel, display, kind in files:
             if kind is None:
                 folders = ", ".join(sorted(kinds_by_folder))
                 project.diagnostics.add(Diagnostic(display, 1, 1, "", f"not in a known folder ({folders}); ignored",
@@ -70,7 +70,7 @@ def load_project(root: Path, strict: bool = False) -> Project:
             if entry is not None:
                 project.entries.append(entry)
             else:
-                project.unloaded[_intended_id(source, rel)] = display
+                project.unloaded[_intended_id(source, path, rel)] = display
     _index_ids(project)
     _check_references(project)
     for entry in project.entries:
@@ -120,10 +120,21 @@ def _yaml_files(root: Path) -> Iterator[Path]:
     return iter(sorted(p for p in root.rglob("*") if p.suffix in YAML_SUFFIXES and p.is_file()))
 
 
-def _intended_id(source: SourceFile | Diagnostic, rel: Path) -> str:
-    """The id a file that failed to load would have had, so references to it are not reported as unknown."""
-    data = source.data if isinstance(source, SourceFile) else None
-    explicit = data.get("id") if isinstance(data, dict) else None
+_TOP_LEVEL_ID = re.compile(r"""^id:[ \t]*["']?([^"'\s#]+)""", re.MULTILINE)
+
+
+def _intended_id(source: SourceFile | Diagnostic, path: Path, rel: Path) -> str:
+    """The id a file that failed to load would have had, so references to it are not reported as unknown.
+    Invalid YAML has no data to ask, so its top-level ``id:`` line is looked for in the text."""
+    if isinstance(source, SourceFile):
+        data = source.data
+        explicit = data.get("id") if isinstance(data, dict) else None
+    else:
+        try:
+            match = _TOP_LEVEL_ID.search(path.read_text(encoding="utf-8", errors="replace"))
+        except OSError:
+            match = None
+        explicit = match.group(1) if match else None
     return explicit if isinstance(explicit, str) and explicit else derived_id(rel)
 
 

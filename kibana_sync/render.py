@@ -35,11 +35,21 @@ def format_value(value: Any) -> str:
 
 def field_line(change: Change, field: FieldChange) -> str:
     where = f"{change.label} › {field.display_path}"
+    # The YAML form leaves out values equal to Kibana's defaults, so a scalar that appears or disappears is a
+    # change from or to the default: "true → (default)" says what push writes, "removed (was true)" would not.
     if field.what == "added":
+        if _is_scalar(field.new):
+            return f"{where}: (default) → {format_value(field.new)}"
         return f"{where}: added {format_value(field.new)}"
     if field.what == "removed":
+        if _is_scalar(field.old):
+            return f"{where}: {format_value(field.old)} → (default)"
         return f"{where}: removed (was {format_value(field.old)})"
     return f"{where}: {format_value(field.old)} → {format_value(field.new)}"
+
+
+def _is_scalar(value: Any) -> bool:
+    return not isinstance(value, dict | list)
 
 
 def change_lines(change: Change) -> list[tuple[str, str]]:
@@ -60,7 +70,7 @@ def change_lines(change: Change) -> list[tuple[str, str]]:
     return lines
 
 
-def summary_line(plan: Plan) -> str:
+def summary_line(plan: Plan, errors_marked: str = " (marked !)") -> str:
     s = plan.summary()
     if not plan.has_changes:
         line = f"In sync: {s['unchanged']} object(s) unchanged."
@@ -71,7 +81,7 @@ def summary_line(plan: Plan) -> str:
         parts.append(f"{s['delete']} to delete")
         line = f"Plan: {', '.join(parts)}; {s['unchanged']} unchanged."
     if s.get("error"):
-        line += f" {s['error']} error(s) (marked !): push writes nothing until they are fixed."
+        line += f" {s['error']} error(s){errors_marked}: push writes nothing until they are fixed."
     if s.get("stale"):
         # Without this, "In sync" would read as "Kibana matches git" while objects removed from git live on.
         line += (f" {s['stale']} managed objects have no YAML any more; --prune deletes them."
@@ -133,7 +143,12 @@ def render_markdown(plan: Plan, *, target: str = "") -> str:
     heading = "### kibana-sync plan" + (f" for {target}" if target else "")
     if not plan.has_changes:
         return f"{heading}\n\n✅ {summary_line(plan)}\n"
-    body = [f"{_md_sign(sign)} {text}" for change in plan.changes for sign, text in change_lines(change)]
+    # Errors go in a list of their own: in a diff block GitHub has no colour for them that is not a change's.
+    errors = [f"- {text}" for change in plan.changes if change.error for _, text in change_lines(change)]
+    if errors:
+        heading += "\n\n**Cannot be written** (push writes nothing until these are fixed):\n" + "\n".join(errors)
+    body = [f"{_md_sign(sign)} {text}" for change in plan.changes if not change.error
+            for sign, text in change_lines(change)]
     size, kept = 0, 0
     for line in body:
         size += len(line) + 1
@@ -142,7 +157,7 @@ def render_markdown(plan: Plan, *, target: str = "") -> str:
         kept += 1
     fence = "```"
     more = [f"… {len(body) - kept} more line(s): run `kibana-sync diff` for the whole plan"] if kept < len(body) else []
-    return "\n".join([heading, "", f"**{summary_line(plan)}**", "", f"{fence}diff", *body[:kept], fence, *more,
+    return "\n".join([heading, "", f"**{summary_line(plan, errors_marked=' (listed above)')}**", "", f"{fence}diff", *body[:kept], fence, *more,
                       ""])
 
 

@@ -85,7 +85,8 @@ def push(objects_dir: Path, strict: bool, prune: bool, id_suffix: str, update_se
                 click.echo(_push_json(plan, refused, client, stopped=True))
             else:
                 click.echo(render_text(plan, color=colour))
-                click.echo(f"Push stopped before writing anything: {len(plan.errors)} object(s) cannot be "
+                stopped = "Dry run: push would stop" if dry_run else "Push stopped"
+                click.echo(f"{stopped} before writing anything: {len(plan.errors)} object(s) cannot be "
                            "written (marked ! above).")
             sys.exit(EXIT_ERROR)
         if dry_run or not plan.has_changes:

@@ -692,6 +692,7 @@ def test_emulated_basic_license_and_wrong_password(waits: list[float]) -> None:
     with pytest.raises(KibanaError, match="authentication failed") as err:
         emulated(basic, password="wrong-Pa55").version()
     assert "wrong-Pa55" not in str(err.value)
+    assert "username and password must be correct" in str(err.value) and "API key" not in str(err.value)
 
 
 def test_space_check_against_the_emulator(kibana_emulator: KibanaEmulator) -> None:

@@ -192,3 +192,10 @@ def test_a_chart_filter_naming_an_unknown_data_view_is_an_error_at_the_filter(tm
     (diag,) = load_project(tmp_path).diagnostics.errors
     assert (diag.line, diag.field) == (8, "panels[0].filters[0].data_view")
     assert "unknown data_view 'log'" in diag.message
+
+
+def test_a_file_with_invalid_yaml_does_not_make_its_users_report_it_unknown(tmp_path):
+    write(tmp_path, "data_views/logs.yaml", "id: genesis-logs\nindex_pattern: [logs-*\n")
+    write(tmp_path, "searches/errors.yaml", "title: Errors\ndata_view: genesis-logs\n")
+    errors = load_project(tmp_path).diagnostics.errors
+    assert [Path(e.file).name for e in errors] == ["logs.yaml"]

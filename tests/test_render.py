@@ -65,7 +65,7 @@ def test_text_has_one_line_per_object_or_changed_field_then_a_summary():
     lines = render_text(sample_plan()).splitlines()
     assert lines == [
         '~  dashboard "Trading Activity" › panel "Volume by symbol" › metric: count → sum(data.quantity)',
-        '~  dashboard "Trading Activity" › description: added "Orders and fills"',
+        '~  dashboard "Trading Activity" › description: (default) → "Orders and fills"',
         '+  search "Failed orders" (failed-orders)',
         '-  rule "Old rule" (old-rule)',
         "Plan: 1 to create, 1 to update, 1 to delete; 4 unchanged.",
@@ -126,3 +126,30 @@ def test_a_size_changed_from_the_default_shows_the_default_as_the_old_value(tmp_
     assert render_text(Plan(changes=[change])).splitlines()[0] == '~  dashboard "Ops" › panel "Notes" › h: 15 → 20'
     back = field_changes(kind_named("dashboard"), after, before)
     assert [(f.path[-1], f.old, f.new) for f in back] == [("h", 20, 15)]
+
+
+def test_a_value_set_to_or_from_its_default_says_so_and_whole_structures_stay_added_or_removed():
+    """The YAML form omits default values, so a field that disappears went back to Kibana's default."""
+    rule = Change(Action.UPDATE, "rules", "rule", "rule", "tilt", "Critical tilt",
+                  fields=[FieldChange(("exclude_hits_from_previous_run",), False, MISSING),
+                          FieldChange(("config", "method"), MISSING, "put"),
+                          FieldChange(('panel "New"',), MISSING, {"chart": "metric"})])
+    lines = render_text(Plan(changes=[rule])).splitlines()
+    assert lines[:3] == [
+        '~  rule "Critical tilt" › exclude_hits_from_previous_run: false → (default)',
+        '~  rule "Critical tilt" › config › method: (default) → put',
+        '~  rule "Critical tilt" › panel "New": added {"chart": "metric"}',
+    ]
+
+
+def test_markdown_lists_errors_apart_from_the_changes():
+    error = Change(Action.CREATE, "saved_objects", "data_view", "index-pattern", "logs", "Logs",
+                   error="id already used in another space")
+    update = Change(Action.UPDATE, "rules", "rule", "rule", "tilt", "Critical tilt",
+                    fields=[FieldChange(("window",), "5m", "10m")])
+    text = render_markdown(Plan(changes=[error, update]))
+    listed, diff_block = text.split("```diff")
+    assert "**Cannot be written**" in listed and "- data view" in listed and "id already used" in listed
+    assert "id already used" not in diff_block
+    assert '! rule "Critical tilt" › window: 5m → 10m' in diff_block
+    assert "1 error(s) (listed above)" in listed
