@@ -68,8 +68,8 @@ def build(objects_dir: Path, strict: bool, out_dir: Path) -> None:
     project = load_or_exit(objects_dir, strict)
     result = compile_project(project)
     write_atomically(render(result), out_dir)
-    click.echo(f"built {len(result.saved_objects)} saved objects, {len(result.rules)} rules, "
-               f"{len(result.connectors)} connectors into {out_dir}")
+    click.echo(f"built {len(result.saved_objects)} saved object(s), {len(result.rules)} rule(s), "
+               f"{len(result.connectors)} connector(s) into {out_dir}")
 
 
 @main.command()
