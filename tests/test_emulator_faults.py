@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -92,15 +93,22 @@ def test_state_helpers_simulate_an_edit_in_kibana(emulator_http, kibana_emulator
     assert emulator_http.get("/api/spaces/space/team").status_code == 200
 
 
-def test_loopback_server_answers_concurrent_requests_in_parallel(emulator_url, kibana_emulator):
-    kibana_emulator.faults.latency_ms = 400
+def test_loopback_server_answers_concurrent_requests_in_parallel(emulator_url, kibana_emulator, monkeypatch):
+    # Each request waits until all four are inside the emulator at once: a server that answered one request at a
+    # time would break the barrier (after its timeout) and answer 500 instead of 200.
+    barrier = threading.Barrier(4, timeout=10)
+    handle = kibana_emulator.handle
+
+    def handle_together(*args, **kwargs):
+        barrier.wait()
+        return handle(*args, **kwargs)
+
+    monkeypatch.setattr(kibana_emulator, "handle", handle_together)
 
     def fetch(_: int) -> int:
-        with httpx.Client(base_url=emulator_url, auth=(USER, PASSWORD), timeout=5) as client:
+        with httpx.Client(base_url=emulator_url, auth=(USER, PASSWORD), timeout=30) as client:
             return client.get("/api/status").status_code
 
-    started = time.monotonic()
     with ThreadPoolExecutor(max_workers=4) as pool:
         statuses = list(pool.map(fetch, range(4)))
     assert statuses == [200] * 4
-    assert time.monotonic() - started < 1.2  # four sequential requests would take at least 1.6 s
