@@ -6,10 +6,10 @@ from typing import Any
 
 from kibana_sync.diagnostics import Diagnostic
 from kibana_sync.kinds import _query_check as checks
-from kibana_sync.kinds._dashboard_filters import FilterSpec
 from kibana_sync.kinds._dashboard_layout import geometry_problems
 from kibana_sync.kinds._dashboard_model import DashboardModel, LensPanel, PanelCommon
 from kibana_sync.kinds._dashboard_panels import derived_panel_ids
+from kibana_sync.kinds._filter_pills import FilterSpec
 from kibana_sync.kinds.base import Entry, Ref
 from kibana_sync.lens import lens_fields, lens_queries
 

@@ -86,7 +86,6 @@ class SearchKind(Kind):
         return saved_object("search", entry.id, attrs, refs)
 
     def normalise(self, obj: dict[str, Any]) -> dict[str, Any]:
-        # Kibana 8.13+ also sets the author's profile id on save; like `updated_at`, it is not the object's content.
         out = strip_server_fields(obj)
         attrs = {**copy.deepcopy(ATTRIBUTE_DEFAULTS), **out.get("attributes", {})}
         meta = attrs.get("kibanaSavedObjectMeta")
