@@ -15,9 +15,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from kibana_sync.build import compile_project, render, write_atomically
-from kibana_sync.cli import tune_gc
-from kibana_sync.project import load_project
+from kibana_sync.cli.common import tune_gc
+from kibana_sync.project.build import compile_project, render, write_atomically
+from kibana_sync.project.loader import load_project
 
 REPO = Path(__file__).resolve().parent.parent
 

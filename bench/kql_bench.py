@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from kibana_sync import kql
+from kibana_sync.query import kql
 
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
 

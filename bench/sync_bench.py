@@ -29,15 +29,15 @@ sys.path.insert(0, str(REPO / "tests"))  # the emulator lives with the tests
 
 from kibana_emulator import KibanaEmulator  # noqa: E402
 
-from kibana_sync.apply import apply_plan  # noqa: E402
-from kibana_sync.build import Build, compile_project  # noqa: E402
-from kibana_sync.client import KibanaClient  # noqa: E402
-from kibana_sync.connection import ConnectionSettings  # noqa: E402
-from kibana_sync.kinds.connector import resolve_secrets  # noqa: E402
-from kibana_sync.live import RULE_MARKER_FILTER  # noqa: E402
-from kibana_sync.ownership import MANAGED_TAG_ID  # noqa: E402
-from kibana_sync.project import load_project  # noqa: E402
-from kibana_sync.sync import check_target, make_plan  # noqa: E402
+from kibana_sync.kibana.client import KibanaClient  # noqa: E402
+from kibana_sync.kibana.connection import ConnectionSettings  # noqa: E402
+from kibana_sync.kibana.ownership import MANAGED_TAG_ID  # noqa: E402
+from kibana_sync.kinds.connector.kind import resolve_secrets  # noqa: E402
+from kibana_sync.project.build import Build, compile_project  # noqa: E402
+from kibana_sync.project.loader import load_project  # noqa: E402
+from kibana_sync.sync.apply import apply_plan  # noqa: E402
+from kibana_sync.sync.live import RULE_MARKER_FILTER  # noqa: E402
+from kibana_sync.sync.target import check_target, make_plan  # noqa: E402
 
 MANAGED_TAG_REF = {"type": "tag", "id": MANAGED_TAG_ID}
 

@@ -7,13 +7,13 @@ from pathlib import Path
 import pytest
 from kibana_emulator import EmulatorConfig, KibanaEmulator
 
-from kibana_sync.apply import apply_plan
-from kibana_sync.build import Build, compile_project
-from kibana_sync.client import KibanaClient, KibanaError
-from kibana_sync.connection import ConnectionSettings
-from kibana_sync.plan import Action
-from kibana_sync.project import load_project
-from kibana_sync.sync import check_target, make_plan
+from kibana_sync.kibana.client import KibanaClient, KibanaError
+from kibana_sync.kibana.connection import ConnectionSettings
+from kibana_sync.project.build import Build, compile_project
+from kibana_sync.project.loader import load_project
+from kibana_sync.sync.apply import apply_plan
+from kibana_sync.sync.plan import Action
+from kibana_sync.sync.target import check_target, make_plan
 
 SECRETS = {"HOOK_USER": "u", "HOOK_PASSWORD": "p"}
 FILES = {

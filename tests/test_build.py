@@ -6,10 +6,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kibana_sync import build as build_module
-from kibana_sync.build import compile_project, render, to_ndjson, write_atomically
-from kibana_sync.cli import main
-from kibana_sync.project import load_project
+from kibana_sync.cli.main import main
+from kibana_sync.project import build as build_module
+from kibana_sync.project.build import compile_project, render, to_ndjson, write_atomically
+from kibana_sync.project.loader import load_project
 
 
 def make_tree(root: Path) -> Path:

@@ -22,9 +22,9 @@ from kibana_emulator.fixtures import PASSWORD as EMULATOR_PASSWORD
 from kibana_emulator.fixtures import USER as EMULATOR_USER
 
 from kibana_sync import __version__
-from kibana_sync.client import MAX_IMPORT_BYTES, KibanaClient, KibanaError, UnsupportedKibana
-from kibana_sync.connection import ConnectionConfigError, ConnectionSettings
-from kibana_sync.kinds.base import TYPE_MIGRATION_VERSIONS
+from kibana_sync.kibana.client import MAX_IMPORT_BYTES, KibanaClient, KibanaError, UnsupportedKibana
+from kibana_sync.kibana.connection import ConnectionConfigError, ConnectionSettings
+from kibana_sync.kibana.format import TYPE_MIGRATION_VERSIONS
 
 URL = "https://kibana.test:5601"
 API_KEY = "VnVhQ2ZHY0JDZGJrUW0tZTVhT3g6dWkybHAyYXhUTm1zeWFrdzl0dk5udw=="

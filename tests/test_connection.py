@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 from pydantic import ValidationError
 
-from kibana_sync.connection import (
+from kibana_sync.kibana.connection import (
     ConnectionConfigError,
     ConnectionRequest,
     ConnectionSettings,

@@ -6,14 +6,14 @@ from pathlib import Path
 import pytest
 import yaml
 
-from kibana_sync.build import compile_project, render
-from kibana_sync.kinds.connector import (
+from kibana_sync.kinds.connector.kind import (
     ConnectorKind,
     MissingSecretsError,
     missing_secret_variables,
     resolve_secrets,
 )
-from kibana_sync.project import load_project
+from kibana_sync.project.build import compile_project, render
+from kibana_sync.project.loader import load_project
 
 KIND = ConnectorKind()
 PASSWORD = "s3cr3t-Pa55word!"  # stands for a real secret: it must never leave the environment

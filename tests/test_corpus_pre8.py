@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from kibana_sync.kinds import kind_for_saved_object_type
 from kibana_sync.kinds.base import Entry
-from kibana_sync.project import Project
-from kibana_sync.yamlsource import SourceFile
+from kibana_sync.kinds.registry import kind_for_saved_object_type
+from kibana_sync.project.loader import Project
+from kibana_sync.source.yaml_reader import SourceFile
 
 TYPES = ("dashboard", "search", "index-pattern")
 

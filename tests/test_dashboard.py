@@ -11,11 +11,11 @@ import httpx
 import pytest
 from kibana_emulator.samples import import_objects
 
-from kibana_sync.build import compile_project
 from kibana_sync.kinds.base import Entry
-from kibana_sync.kinds.dashboard import DashboardKind
-from kibana_sync.project import Project, load_project
-from kibana_sync.yamlsource import SourceFile
+from kibana_sync.kinds.dashboard.kind import DashboardKind
+from kibana_sync.project.build import compile_project
+from kibana_sync.project.loader import Project, load_project
+from kibana_sync.source.yaml_reader import SourceFile
 
 KIND = DashboardKind()
 

@@ -16,10 +16,11 @@ from typing import Any
 import pytest
 from deepdiff import DeepDiff
 
-from kibana_sync.kinds.base import Entry, loads_embedded
-from kibana_sync.kinds.dashboard import DashboardKind
-from kibana_sync.project import Project, load_project
-from kibana_sync.yamlsource import SourceFile
+from kibana_sync.kibana.format import loads_embedded
+from kibana_sync.kinds.base import Entry
+from kibana_sync.kinds.dashboard.kind import DashboardKind
+from kibana_sync.project.loader import Project, load_project
+from kibana_sync.source.yaml_reader import SourceFile
 
 KIND = DashboardKind()
 SERVER_KEYS = {"created_at", "created_by", "updated_at", "updated_by", "version", "namespaces", "migrationVersion",

@@ -21,13 +21,13 @@ import pytest
 from click.testing import CliRunner
 from kibana_emulator import KibanaEmulator, serve
 
-from kibana_sync.build import compile_project
-from kibana_sync.cli import main
-from kibana_sync.kinds.connector import secret_variables
-from kibana_sync.project import load_project
+from kibana_sync.cli.main import main
+from kibana_sync.kinds.connector.kind import secret_variables
+from kibana_sync.project.build import compile_project
+from kibana_sync.project.loader import load_project
 
 REPO_OBJECTS = Path(__file__).resolve().parent.parent / "objects"
-CLI = [sys.executable, "-c", "from kibana_sync.cli import main; main()"]
+CLI = [sys.executable, "-c", "from kibana_sync.cli.main import main; main()"]
 PANEL = "Volume by symbol"
 
 E2E_FILES = {

@@ -9,16 +9,16 @@ from typing import Any
 import pytest
 import yaml
 
-from kibana_sync.build import Build, compile_project
-from kibana_sync.diagnostics import Severity
-from kibana_sync.export import ExportReport, KibanaObject, export_objects
-from kibana_sync.export_raw import raw_warning
-from kibana_sync.export_select import Selection, select
-from kibana_sync.export_sources import read_export_file
-from kibana_sync.kinds import kind_named
-from kibana_sync.ownership import MANAGED_TAG_REF, managed_tag_object
-from kibana_sync.project import load_project
-from kibana_sync.space_ids import with_id_suffix
+from kibana_sync.export.from_file import read_export_file
+from kibana_sync.export.pipeline import ExportReport, KibanaObject, export_objects
+from kibana_sync.export.raw_report import raw_warning
+from kibana_sync.export.select import Selection, select
+from kibana_sync.kibana.ownership import MANAGED_TAG_REF, managed_tag_object
+from kibana_sync.kinds.registry import kind_named
+from kibana_sync.project.build import Build, compile_project
+from kibana_sync.project.id_suffix import with_id_suffix
+from kibana_sync.project.loader import load_project
+from kibana_sync.source.diagnostics import Severity
 
 
 def tag(id_: str, name: str, references: list[dict[str, str]] | None = None) -> dict[str, Any]:

@@ -15,11 +15,11 @@ import yaml
 from click.testing import CliRunner
 from kibana_emulator import KibanaEmulator, serve
 
-from kibana_sync.build import Build, compile_project
-from kibana_sync.cli import main
-from kibana_sync.kinds import all_kinds, kind_for_saved_object_type
-from kibana_sync.ownership import unmark_rule, unmark_saved_object
-from kibana_sync.project import load_project
+from kibana_sync.cli.main import main
+from kibana_sync.kibana.ownership import unmark_rule, unmark_saved_object
+from kibana_sync.kinds.registry import all_kinds, kind_for_saved_object_type
+from kibana_sync.project.build import Build, compile_project
+from kibana_sync.project.loader import load_project
 
 REPO_OBJECTS = Path(__file__).resolve().parent.parent / "objects"
 
@@ -65,7 +65,7 @@ def test_a_live_export_builds_to_what_was_pushed(pushed: tuple[str, Path], tmp_p
         assert kind is not None
         assert kind.normalise(unmark_saved_object(again[(obj["type"], obj["id"])])) == \
             kind.normalise(unmark_saved_object(obj)), obj["id"]
-    rules = next(k for k in all_kinds() if k.api == "rules")
+    rules = next(k for k in all_kinds() if k.store == "rules")
     assert set(after.rules) == set(before.rules)
     for id_, body in before.rules.items():
         assert rules.normalise(unmark_rule(after.rules[id_])) == rules.normalise(unmark_rule(body)), id_

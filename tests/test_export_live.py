@@ -12,8 +12,8 @@ import respx
 import yaml
 from click.testing import CliRunner
 
-from kibana_sync.cli import main
-from kibana_sync.ownership import MANAGED_TAG_REF, managed_tag_object
+from kibana_sync.cli.main import main
+from kibana_sync.kibana.ownership import MANAGED_TAG_REF, managed_tag_object
 
 URL = "http://kibana.test:5601"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kibana_sync.ndjson import parse_ndjson
+from kibana_sync.kibana.ndjson import parse_ndjson
 
 
 def test_every_corpus_export_file_reads_whole_with_its_details_line(corpus_dir: Path) -> None:

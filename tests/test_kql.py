@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from kibana_sync.kql import (
+from kibana_sync.query.kql import (
     And,
     Exists,
     Is,

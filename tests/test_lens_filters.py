@@ -8,8 +8,7 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
-from kibana_sync.kinds._filter_pills import inject
-from kibana_sync.kinds.dashboard import DashboardKind
+from kibana_sync.kinds.dashboard.kind import DashboardKind
 from kibana_sync.lens import (
     LensChart,
     compact_filter_data_views,
@@ -18,7 +17,8 @@ from kibana_sync.lens import (
     lens_fields,
     normalise_lens,
 )
-from kibana_sync.project import Project, load_project
+from kibana_sync.project.loader import Project, load_project
+from kibana_sync.query.filters import inject
 
 KIND = DashboardKind()
 DATA_VIEW = """\

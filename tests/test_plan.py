@@ -8,19 +8,19 @@ from typing import Any
 
 import pytest
 
-from kibana_sync.build import Build, compile_project
-from kibana_sync.live import rule_marker_filter
-from kibana_sync.ownership import (
+from kibana_sync.kibana.ownership import (
     MANAGED_TAG_REF,
     is_marked_saved_object,
     mark_rule,
     unmark_rule,
     unmark_saved_object,
 )
-from kibana_sync.plan import Action, LiveState, check_secrets, compute_plan, rule_marker_for
-from kibana_sync.project import load_project
-from kibana_sync.render import render_text
-from kibana_sync.space_ids import with_id_suffix
+from kibana_sync.project.build import Build, compile_project
+from kibana_sync.project.id_suffix import with_id_suffix
+from kibana_sync.project.loader import load_project
+from kibana_sync.sync.live import rule_marker_filter
+from kibana_sync.sync.plan import Action, LiveState, check_secrets, compute_plan, rule_marker_for
+from kibana_sync.sync.report import render_text
 
 
 def make_tree(root: Path) -> Path:

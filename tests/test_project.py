@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kibana_sync.cli import main
-from kibana_sync.project import derived_id, load_project
+from kibana_sync.cli.main import main
+from kibana_sync.project.loader import derived_id, load_project
 
 
 def write(root: Path, rel: str, text: str) -> Path:
@@ -145,7 +145,7 @@ def _mixed_tree(root: Path) -> None:
 
 
 def test_parallel_loading_gives_the_same_project_as_serial(tmp_path, monkeypatch):
-    from kibana_sync import project as project_module
+    from kibana_sync.project import loader as project_module
 
     _mixed_tree(tmp_path)
     serial = load_project(tmp_path)
@@ -176,7 +176,7 @@ def test_a_broken_file_does_not_make_its_users_report_it_unknown(tmp_path):
 
 
 def test_repeated_diagnostics_are_reported_once_and_strict_escalates_them():
-    from kibana_sync.diagnostics import Diagnostic, Diagnostics, Severity
+    from kibana_sync.source.diagnostics import Diagnostic, Diagnostics, Severity
     diagnostics = Diagnostics()
     items = [Diagnostic("f.yaml", i, 1, "x", "m", Severity.WARNING) for i in range(20_000)]
     diagnostics.extend(items + items[:10])

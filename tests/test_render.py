@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from kibana_sync.build import compile_project
-from kibana_sync.kinds import kind_named
-from kibana_sync.paths import MISSING, FieldChange, field_changes
-from kibana_sync.plan import Action, Change, Plan
-from kibana_sync.project import load_project
-from kibana_sync.render import format_value, render_json, render_markdown, render_text
+from kibana_sync.kinds.registry import kind_named
+from kibana_sync.project.build import compile_project
+from kibana_sync.project.loader import load_project
+from kibana_sync.sync.field_diff import MISSING, FieldChange, field_changes
+from kibana_sync.sync.plan import Action, Change, Plan
+from kibana_sync.sync.report import format_value, render_json, render_markdown, render_text
 
 
 def lens_object(metric_field: str) -> dict:

@@ -19,12 +19,12 @@ import pytest
 import yaml
 from deepdiff import DeepDiff
 
-from kibana_sync.build import compile_project, render, write_atomically
-from kibana_sync.export import ExportReport, export_objects
-from kibana_sync.export_sources import read_build_dir, read_export_file
-from kibana_sync.kinds import all_kinds, kind_for_saved_object_type
-from kibana_sync.ownership import unmark_rule, unmark_saved_object
-from kibana_sync.project import load_project
+from kibana_sync.export.from_file import read_build_dir, read_export_file
+from kibana_sync.export.pipeline import ExportReport, export_objects
+from kibana_sync.kibana.ownership import unmark_rule, unmark_saved_object
+from kibana_sync.kinds.registry import all_kinds, kind_for_saved_object_type
+from kibana_sync.project.build import compile_project, render, write_atomically
+from kibana_sync.project.loader import load_project
 
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"  # as conftest's corpus_dir
 
@@ -214,7 +214,7 @@ def test_genesis_build_exports_back_to_yaml_that_builds_the_same(genesis_objects
                              strict=True):
         kind = kinds[before["type"]]
         assert kind.normalise(after) == kind.normalise(before), before["id"]
-    rule_kind = next((k for k in all_kinds() if k.api == "rules"), None)
+    rule_kind = next((k for k in all_kinds() if k.store == "rules"), None)
     assert set(second.rules) == set(first.rules)
     for id_, body in first.rules.items():
         assert rule_kind is not None

@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from kibana_sync.build import compile_project
-from kibana_sync.kinds._rule_model import RuleModel
 from kibana_sync.kinds.base import Entry
-from kibana_sync.kinds.connector import resolve_secrets
-from kibana_sync.kinds.rule import RuleKind, requires_recreate, update_body
-from kibana_sync.project import load_project
+from kibana_sync.kinds.connector.kind import resolve_secrets
+from kibana_sync.kinds.rule.kind import RuleKind, requires_recreate, update_body
+from kibana_sync.kinds.rule.model import RuleModel
+from kibana_sync.project.build import compile_project
+from kibana_sync.project.loader import load_project
 
 KIND = RuleKind()
 

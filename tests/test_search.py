@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kibana_sync import kql
-from kibana_sync.cli import main
-from kibana_sync.kinds import kind_named
+from kibana_sync.cli.main import main
 from kibana_sync.kinds.base import Entry
-from kibana_sync.project import Project, load_project
-from kibana_sync.yamlsource import SourceFile
+from kibana_sync.kinds.registry import kind_named
+from kibana_sync.project.loader import Project, load_project
+from kibana_sync.query import kql
+from kibana_sync.source.yaml_reader import SourceFile
 
 SEARCH = kind_named("search")
 DATA_VIEW = """\

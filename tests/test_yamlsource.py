@@ -2,7 +2,7 @@
 
 import pytest
 
-from kibana_sync.yamlsource import YAMLSourceError, parse_yaml
+from kibana_sync.source.yaml_reader import YAMLSourceError, parse_yaml
 
 DOC = """\
 title: Trading

@@ -5,8 +5,8 @@ from typing import Any
 import pytest
 import yaml
 
-from kibana_sync.yamlsource import parse_yaml
-from kibana_sync.yamlwrite import dump_yaml
+from kibana_sync.source.yaml_reader import parse_yaml
+from kibana_sync.source.yaml_writer import dump_yaml
 
 TRICKY_STRINGS = [
     "yes", "no", "on", "off", "true", "False", "null", "~", "", "1", "1.0", "1e3", "0x1F", "0o17", "012", ".inf",

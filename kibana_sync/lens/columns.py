@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from kibana_sync.kinds.data_view import LENS_DATA_TYPES
 from kibana_sync.lens.config import Bucket, MetricSpec, query_text
 from kibana_sync.lens.formula import EMPTY_AS_NULL_OPERATIONS, RECORDS_FIELD, formula_columns
 from kibana_sync.lens.metrics import NUMBER_ARGUMENT, MetricCall
+from kibana_sync.query.field_types import LENS_DATA_TYPES
 
 FieldType = Callable[[str], "str | None"]
 

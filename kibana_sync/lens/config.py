@@ -11,10 +11,10 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, model_validator
 
-from kibana_sync.kinds._filter_pills import Filter
-from kibana_sync.kinds.base import Model, Ref
 from kibana_sync.lens.formula import parse_formula
 from kibana_sync.lens.metrics import MetricCall, parse_metric
+from kibana_sync.query.filters import Filter
+from kibana_sync.source.model import Model, Ref
 
 XY_CHARTS = ("line", "area", "area_stacked", "area_percentage_stacked", "bar", "bar_stacked",
              "bar_percentage_stacked", "bar_horizontal", "bar_horizontal_stacked",

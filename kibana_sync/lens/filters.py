@@ -10,8 +10,9 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from kibana_sync.kinds._filter_pills import FilterSpec, compact_filter, kibana_filter
-from kibana_sync.kinds.base import Ref, ref_id, reference
+from kibana_sync.kibana.format import reference
+from kibana_sync.query.filters import FilterSpec, compact_filter, kibana_filter
+from kibana_sync.source.model import Ref, ref_id
 
 FILTER_REFERENCE_PREFIX = "filter-index-pattern-"
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from kibana_sync.kinds.base import reference_order
+from kibana_sync.kibana.format import reference_order
 from kibana_sync.lens.compile import LAYER_REFERENCE_PREFIX, column_id
 from kibana_sync.lens.formula import EMPTY_AS_NULL_OPERATIONS, RECORDS_FIELD
 

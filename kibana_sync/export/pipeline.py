@@ -1,0 +1,259 @@
+"""Export: Kibana objects (read live or from a file, see ``export_sources``) -> one readable YAML file per
+object under ``objects/<kind folder>/``, through each kind's ``decompile``.
+
+One object's problem never costs the others: it becomes a finding naming the object, and the rest is written.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from kibana_sync.export.file_names import FileNamer
+from kibana_sync.export.keep import ExistingObjects
+from kibana_sync.export.raw_report import broken_json, raw_warning
+from kibana_sync.kibana.format import TYPE_MIGRATION_VERSIONS
+from kibana_sync.kibana.ownership import is_marker_tag_object, unmark_rule, unmark_saved_object
+from kibana_sync.kinds.base import Decompiled, Entry, Kind, Store
+from kibana_sync.kinds.registry import all_kinds, apply_position, kind_for_saved_object_type
+from kibana_sync.source.diagnostics import Severity
+from kibana_sync.source.model import External, RefUse
+from kibana_sync.source.yaml_reader import SourceFile, format_path
+from kibana_sync.source.yaml_writer import dump_yaml
+from kibana_sync.sync.field_diff import object_title
+
+
+@dataclass(frozen=True)
+class KibanaObject:
+    """One object as Kibana gives it: a saved object, a rule (GET body) or a connector (GET body)."""
+
+    store: Store
+    type: str  # the saved-object type, or "rule" / "connector"
+    id: str
+    body: dict[str, Any]
+    origin: str = ""  # where it was read, e.g. "export.ndjson:12"
+
+    @property
+    def title(self) -> str:
+        return object_title(self.type, self.body)
+
+    def describe(self) -> str:
+        where = f" ({self.origin})" if self.origin else ""
+        title = f" {self.title!r}" if self.title else ""
+        return f"{self.type} {self.id!r}{title}{where}"
+
+
+@dataclass(frozen=True)
+class Finding:
+    severity: Severity
+    subject: str  # the object or file line concerned
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.severity.value}: {self.subject}: {self.message}"
+
+
+@dataclass(frozen=True)
+class WrittenFile:
+    kind: str
+    type: str
+    id: str
+    path: Path
+    changed: bool  # False when the file already held exactly this text
+
+
+@dataclass
+class ExportReport:
+    written: list[WrittenFile] = field(default_factory=list)
+    skipped: list[KibanaObject] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    # Per kind, the parts (dashboard panels, rule queries, ...) written in the compact YAML form and those kept
+    # verbatim because the compact form cannot say them exactly; for dashboards the parts are the panels.
+    parts: dict[str, Counter[str]] = field(default_factory=dict)
+
+    def add(self, severity: Severity, subject: str, message: str) -> None:
+        self.findings.append(Finding(severity, subject, message))
+
+    @property
+    def failed(self) -> bool:
+        return any(f.severity is Severity.ERROR for f in self.findings)
+
+    def written_by_type(self) -> dict[str, int]:
+        return dict(sorted(Counter(w.type for w in self.written).items()))
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "written": self.written_by_type(),
+            "changed_files": sum(w.changed for w in self.written),
+            "files": [{"type": w.type, "id": w.id, "path": str(w.path), "changed": w.changed} for w in self.written],
+            "parts": {kind: {"compact": c["compact"], "raw": c["raw"]} for kind, c in sorted(self.parts.items())},
+            "skipped": [{"type": o.type, "id": o.id, "title": o.title} for o in self.skipped],
+            "warnings": [f"{f.subject}: {f.message}" for f in self.findings if f.severity is Severity.WARNING],
+            "errors": [f"{f.subject}: {f.message}" for f in self.findings if f.severity is Severity.ERROR],
+        }
+
+
+@dataclass
+class _Decompiled:
+    obj: KibanaObject
+    kind: Kind
+    body: dict[str, Any]  # the object without the ownership marker
+    result: Decompiled
+
+
+def export_objects(objects: Iterable[KibanaObject], out_dir: Path,
+                   report: ExportReport | None = None) -> ExportReport:
+    """Decompile ``objects`` and write their YAML under ``out_dir``; problems go into the report."""
+    report = report or ExportReport()
+    decompiled = [d for obj in objects if (d := _decompile(obj, report)) is not None]
+    decompiled.sort(key=lambda d: (apply_position(d.kind), d.obj.id))
+    out_dir.mkdir(parents=True, exist_ok=True)  # even an empty export leaves a loadable objects folder
+    namer = FileNamer(out_dir, {k.folder: k for k in all_kinds()})
+    known_ids = {d.obj.id for d in decompiled} | namer.existing_ids()
+    _report_shared_ids(decompiled, report)
+    existing = ExistingObjects(out_dir)
+    for item in decompiled:
+        data = item.result.data
+        try:
+            title, stuck = _externalise(item.kind, data, known_ids)
+        except ValidationError as exc:
+            report.add(Severity.ERROR, item.obj.describe(),
+                       f"decompiled YAML does not match the {item.kind.name} format, not written: {_first_error(exc)}")
+            continue
+        for use in stuck:
+            report.add(Severity.WARNING, item.obj.describe(),
+                       f"{use.kind} {use.ref!r} (at {format_path(use.path)}) is not in the export and "
+                       "could not be marked external; validate will report it")
+        path, clash = namer.claim(item.kind, item.obj.id, title or item.obj.title or item.obj.id)
+        if clash:
+            report.add(Severity.WARNING, item.obj.describe(), clash)
+        changed = not existing.builds_to(item.kind, path, item.body) and _write_if_changed(path, dump_yaml(data))
+        report.written.append(WrittenFile(item.kind.name, item.obj.type, item.obj.id, path, changed))
+        parts = report.parts.setdefault(item.kind.name, Counter())
+        parts.update(compact=item.result.compact_parts, raw=item.result.raw_parts)
+        for warning in item.result.warnings:
+            report.add(Severity.WARNING, item.obj.describe(), warning)
+        for problem in broken_json(data):
+            report.add(Severity.WARNING, item.obj.describe(), problem)
+        kept_raw = raw_warning(data, item.body)
+        if kept_raw:
+            report.add(Severity.WARNING, item.obj.describe(), kept_raw)
+    return report
+
+
+def _report_shared_ids(decompiled: list[_Decompiled], report: ExportReport) -> None:
+    """Kibana keys objects by type and id, the project by id alone: two kinds sharing an id cannot both load."""
+    by_id: dict[str, list[_Decompiled]] = {}
+    for item in decompiled:
+        by_id.setdefault(item.obj.id, []).append(item)
+    for id_, items in by_id.items():
+        for item in items[1:]:
+            report.add(Severity.ERROR, item.obj.describe(),
+                       f"the {items[0].obj.type} {items[0].obj.title!r} has the same id {id_!r}; kibana-sync needs "
+                       "ids unique across kinds, so validate will reject both files until one gets a new id "
+                       "(push then creates it under that id)")
+
+
+def kind_for(obj: KibanaObject) -> Kind | None:
+    if obj.store == "saved_objects":
+        return kind_for_saved_object_type(obj.type)
+    return next((k for k in all_kinds() if k.store == obj.store), None)
+
+
+def _decompile(obj: KibanaObject, report: ExportReport) -> _Decompiled | None:
+    if obj.store == "saved_objects" and is_marker_tag_object(obj.body):
+        return None  # the ownership marker itself: build adds it back
+    kind = kind_for(obj)
+    if kind is None:
+        report.skipped.append(obj)
+        report.add(Severity.WARNING, obj.describe(),
+                   f"kibana-sync has no YAML format for {obj.type!r} objects yet; not exported. Objects that "
+                   "use it still name it by id, so it must exist in Kibana when they are pushed")
+        return None
+    if obj.store == "saved_objects":
+        body = unmark_saved_object(obj.body)
+    elif obj.store == "rules":
+        body = unmark_rule(obj.body)
+    else:
+        body = obj.body
+    try:
+        result = kind.decompile(copy.deepcopy(body))  # kept intact to compare with an existing file later
+    except (ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:
+        # A malformed object (say, a panelsJSON that is not JSON) must not stop the export of the others.
+        report.add(Severity.ERROR, obj.describe(), f"cannot be read as a {kind.name}, not written: "
+                                                   f"{type(exc).__name__}: {exc}")
+        return None
+    except Exception as exc:  # a bug in one kind must not cost the export of every other object
+        report.add(Severity.ERROR, obj.describe(), f"not written: internal error in the {kind.name} kind "
+                                                   f"(please report it): {type(exc).__name__}: {exc}")
+        return None
+    result.data.setdefault("id", obj.id)
+    newer = newer_than_supported(obj.body) if obj.store == "saved_objects" else None
+    if newer:
+        # build stamps the 8.11 version, so Kibana will not migrate it: a shape a later Kibana introduced
+        # would reach 8.11 as it is.
+        result.warnings.append(f"exported from a newer Kibana ({newer}); 8.11 may not read it the same way "
+                               f"(build writes it as {TYPE_MIGRATION_VERSIONS[obj.type]})")
+    return _Decompiled(obj, kind, body, result)
+
+
+def newer_than_supported(obj: dict[str, Any]) -> str | None:
+    """The object's type migration version when it is newer than what Kibana 8.11 knows for its type."""
+    known = TYPE_MIGRATION_VERSIONS.get(obj.get("type", ""))
+    version = obj.get("typeMigrationVersion") or (obj.get("migrationVersion") or {}).get(obj.get("type", ""))
+    if not known or not isinstance(version, str):
+        return None
+    return version if _version_key(version) > _version_key(known) else None
+
+
+def _version_key(version: str) -> tuple[int, ...]:
+    return tuple(int(p) if p.isdigit() else 0 for p in version.split("."))
+
+
+def _externalise(kind: Kind, data: dict[str, Any], known_ids: set[str]) -> tuple[str, list[RefUse]]:
+    """Rewrite references to objects that are neither exported nor in the project as ``{external: id}``, so
+    ``validate`` accepts them with a warning. Uses the kind's own ``references`` so exactly the fields the
+    project resolves are rewritten. Returns the object's title and the references that could not be rewritten;
+    raises ValidationError when the data does not fit the kind's model."""
+    model = kind.model.model_validate(data)
+    entry = Entry(kind=kind, id=data["id"], model=model, source=SourceFile("<export>", data))
+    stuck = [use for use in kind.references(entry)
+             if not isinstance(use.ref, External) and use.ref not in known_ids
+             and not _replace_reference(data, use.path, use.ref)]
+    return kind.title(model), stuck
+
+
+def _replace_reference(data: Any, path: tuple[str | int, ...], ref: str) -> bool:
+    parent = data
+    try:
+        for part in path[:-1]:
+            parent = parent[part]
+        if parent[path[-1]] != ref:
+            return False
+    except (KeyError, IndexError, TypeError):
+        return False
+    parent[path[-1]] = {"external": ref}
+    return True
+
+
+def _write_if_changed(path: Path, text: str) -> bool:
+    if path.is_file() and path.read_text(encoding="utf-8") == text:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    staging = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    staging.write_text(text, encoding="utf-8")
+    staging.replace(path)  # a reader never sees half a file
+    return True
+
+
+def _first_error(exc: ValidationError) -> str:
+    err = exc.errors()[0]
+    where = ".".join(str(p) for p in err["loc"])
+    return f"{where}: {err['msg']}" + (f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else "")

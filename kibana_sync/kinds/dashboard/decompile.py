@@ -1,0 +1,228 @@
+"""Export: a stored Kibana dashboard -> the YAML mapping a person would write, plus what must stay verbatim.
+
+Each part is written compactly only when it compiles back to the same thing (compared normalised); anything
+else is kept in a ``raw...`` key, never dropped. Implied keys (flowed positions, default sizes, derived panel
+ids, a data view every chart shares) are left out so the export reads like hand-written YAML.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections import Counter
+from typing import Any
+
+from kibana_sync.kibana.format import is_tag_reference, loads_embedded
+from kibana_sync.kinds.base import Decompiled
+from kibana_sync.kinds.dashboard.layout import Placement, Point, layout
+from kibana_sync.kinds.dashboard.model import (
+    DEFAULT_PANEL_HEIGHT,
+    DEFAULT_PANEL_WIDTH,
+    DashboardModel,
+    Options,
+    PanelCommon,
+    duration_text,
+)
+from kibana_sync.kinds.dashboard.panels import decompile_panel, derived_panel_ids
+from kibana_sync.query.filters import compact_filter, inject, normalise_filter
+from kibana_sync.source.model import Model
+
+# optionsJSON keys in Kibana's order, with the YAML option each one is.
+OPTION_KEYS = {"useMargins": "use_margins", "syncColors": "sync_colors", "syncCursor": "sync_cursor",
+               "syncTooltips": "sync_tooltips", "hidePanelTitles": "hide_panel_titles"}
+# What the time picker holds when a dashboard stores a time range but no refresh (Kibana's default).
+DEFAULT_REFRESH = {"pause": True, "value": 60000}
+# 7.x search-source leftovers; a dashboard reads only the query and filters of its search source.
+IGNORED_SOURCE_KEYS = ("highlightAll", "version")
+
+
+def default_options() -> dict[str, bool]:
+    defaults = Options()
+    return {key: getattr(defaults, name) for key, name in OPTION_KEYS.items()}
+
+
+def decompile_dashboard(obj: dict[str, Any]) -> Decompiled:
+    attrs = dict(obj.get("attributes", {}))
+    refs = [dict(r) for r in obj.get("references", [])]
+    used: list[dict[str, str]] = []
+    data: dict[str, Any] = {"id": obj["id"], "title": attrs.pop("title", "")}
+    raw: dict[str, Any] = {}
+    description = attrs.pop("description", "")
+    if not isinstance(description, str):
+        raw["description"] = description
+    elif description:
+        data["description"] = description
+    tags = [r for r in refs if is_tag_reference(r)]
+    if tags:
+        data["tags"] = [r["id"] for r in tags]
+        used.extend(tags)
+    _decompile_time(attrs, data, raw)
+    _decompile_options(attrs, data, raw)
+    used.extend(_decompile_search_source(attrs, refs, data, raw))
+    result = Decompiled(data)
+    panels = loads_embedded(attrs.pop("panelsJSON", "[]"))
+    if isinstance(panels, list) and all(isinstance(p, dict) for p in panels):
+        data["panels"], panel_refs = _decompile_panels(obj["id"], panels, refs, result)
+        used.extend(panel_refs)
+    else:
+        raw["panelsJSON"] = obj["attributes"]["panelsJSON"]
+    attrs.pop("hits", None)  # a view counter Kibana no longer reads
+    if attrs.pop("version", 1) != 1:
+        raw["version"] = obj["attributes"]["version"]
+    raw.update(attrs)  # controlGroupInput and anything newer: kept verbatim
+    if raw:
+        data["raw_attributes"] = raw
+    # identity, not equality: two equal references may serve two places, each needs its own copy
+    leftover = [r for r in refs if not any(r is u for u in used)]
+    if leftover:
+        data["raw_references"] = leftover
+    _hoist_data_view(data)
+    _drop_default_filter_data_views(data)
+    if "panels" in data:
+        data["panels"] = [_in_field_order(p, PanelCommon, last=("raw_config",)) for p in data["panels"]]
+    result.data = _in_field_order(data, DashboardModel)
+    return result
+
+
+def _decompile_time(attrs: dict[str, Any], data: dict[str, Any], raw: dict[str, Any]) -> None:
+    restore = attrs.pop("timeRestore", False)
+    time_from, time_to = attrs.pop("timeFrom", None), attrs.pop("timeTo", None)
+    refresh = attrs.pop("refreshInterval", None)
+    if restore is not True:
+        if restore is not False:
+            raw["timeRestore"] = restore
+        return  # the stored range and refresh are dead without timeRestore (see normalise)
+    if isinstance(time_from, str) and isinstance(time_to, str):
+        data["time"] = {"from": time_from, "to": time_to}
+    else:  # `refresh` needs `time`, so it stays raw too
+        raw.update({k: v for k, v in (("timeRestore", True), ("timeFrom", time_from), ("timeTo", time_to),
+                                      ("refreshInterval", refresh)) if v is not None})
+        return
+    if refresh is None or refresh == DEFAULT_REFRESH:
+        return
+    if isinstance(refresh, dict) and set(refresh) == {"pause", "value"} and isinstance(refresh["pause"], bool) \
+            and type(refresh["value"]) is int and refresh["value"] >= 0:
+        every = duration_text(refresh["value"])
+        data["refresh"] = {"every": every, "paused": True} if refresh["pause"] else every
+    else:
+        raw["refreshInterval"] = refresh
+
+
+def _decompile_options(attrs: dict[str, Any], data: dict[str, Any], raw: dict[str, Any]) -> None:
+    stored = attrs.pop("optionsJSON", None)
+    options = loads_embedded(stored) if stored is not None else {}
+    if isinstance(options, dict) and set(options) <= set(OPTION_KEYS) \
+            and all(isinstance(v, bool) for v in options.values()):
+        defaults = default_options()
+        changed = {OPTION_KEYS[k]: v for k, v in options.items() if v != defaults[k]}
+        if changed:
+            data["options"] = changed
+    else:
+        raw["optionsJSON"] = stored
+
+
+def _decompile_search_source(attrs: dict[str, Any], refs: list[dict[str, str]], data: dict[str, Any],
+                             raw: dict[str, Any]) -> list[dict[str, str]]:
+    """Query and filters, with filter data views put back from the references; raw when not expressible."""
+    meta = attrs.pop("kibanaSavedObjectMeta", None)
+    source = loads_embedded(meta.get("searchSourceJSON", "{}")) if isinstance(meta, dict) else None
+    parsed = _parse_search_source(source, refs) if isinstance(meta, dict) and set(meta) <= {"searchSourceJSON"} \
+        else None
+    if parsed is None:
+        if meta is not None:
+            raw["kibanaSavedObjectMeta"] = meta
+        return []
+    query, language, filters, used = parsed
+    if query:
+        data["query"] = query
+    if language != "kuery":
+        data["query_language"] = language
+    if filters:
+        data["filters"] = filters
+    return used
+
+
+def _parse_search_source(source: Any, refs: list[dict[str, str]]
+                         ) -> tuple[str, str, list[Any], list[dict[str, str]]] | None:
+    """(query, language, filters, references used), or None when the search source is not just those."""
+    if not isinstance(source, dict) or not set(source) <= {"query", "filter", *IGNORED_SOURCE_KEYS}:
+        return None
+    query = source.get("query", {"query": "", "language": "kuery"})
+    if not (isinstance(query, dict) and set(query) == {"query", "language"} and isinstance(query["query"], str)
+            and query["language"] in ("kuery", "lucene")):
+        return None
+    filters = source.get("filter", [])
+    if not isinstance(filters, list) or not all(isinstance(f, dict) for f in filters):
+        return None
+    # an inline data view id would be extracted to a reference on compile
+    if any(isinstance(f.get("meta"), dict) and "index" in f["meta"] for f in filters):
+        return None
+    inlined, used = inject(filters, refs)
+    if any(isinstance(f.get("meta"), dict) and "indexRefName" in f["meta"] for f in inlined):
+        return None  # a data view reference that is not where compile would put it
+    out = [compact_filter(f, same=normalise_filter) or copy.deepcopy(f) for f in inlined]
+    return query["query"], query["language"], out, used
+
+
+def _decompile_panels(dashboard_id: str, stored_panels: list[dict[str, Any]], refs: list[dict[str, str]],
+                      result: Decompiled) -> tuple[list[dict[str, Any]], list[dict[str, str]]]:
+    panels, used = [], []
+    for stored in stored_panels:
+        decompiled = decompile_panel(stored, refs)
+        panels.append(decompiled.data)
+        used.extend(decompiled.used_references)
+        if decompiled.compact:
+            result.compact_parts += 1
+        else:
+            result.raw_parts += 1
+    _drop_implied_keys(dashboard_id, panels)
+    return panels, used
+
+
+def _drop_implied_keys(dashboard_id: str, panels: list[dict[str, Any]]) -> None:
+    """Leave out what the YAML implies anyway: flowed positions, default sizes, derived ids."""
+    def places() -> list[Placement]:
+        return [Placement(Point(**p["at"]) if "at" in p else None, p.get("w", DEFAULT_PANEL_WIDTH),
+                          p.get("h", DEFAULT_PANEL_HEIGHT)) for p in panels]
+
+    expected = layout(places())
+    for panel in panels:
+        if "at" in panel:
+            at = panel.pop("at")
+            if layout(places()) != expected:
+                panel["at"] = at
+    for panel in panels:
+        for key, default in (("w", DEFAULT_PANEL_WIDTH), ("h", DEFAULT_PANEL_HEIGHT)):
+            if panel.get(key) == default:
+                del panel[key]
+    derived = derived_panel_ids(dashboard_id, [p.get("title") for p in panels], [None] * len(panels))
+    for panel, panel_id in zip(panels, derived, strict=True):
+        if panel.get("id") == panel_id:
+            del panel["id"]
+
+
+def _in_field_order(data: dict[str, Any], model: type[Model], last: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Keys in the order the model declares them (then the rest as they came), so exports read top-down."""
+    order = [f.alias or name for name, f in model.model_fields.items()]
+    first = [k for k in order if k in data and k not in last]
+    rest = [k for k in data if k not in order and k not in last]
+    return {k: data[k] for k in [*first, *rest, *(k for k in last if k in data)]}
+
+
+def _drop_default_filter_data_views(data: dict[str, Any]) -> None:
+    """Compact filters on the dashboard's own data view need not name it; without one, the first names it."""
+    compact = [f for f in data.get("filters", []) if "field" in f and "data_view" in f]
+    if compact and "data_view" not in data and not any("chart" in p for p in data.get("panels", [])):
+        data["data_view"] = compact[0]["data_view"]
+    for f in compact:
+        if f["data_view"] == data.get("data_view"):
+            del f["data_view"]
+
+
+def _hoist_data_view(data: dict[str, Any]) -> None:
+    """When every Lens panel reads the same data view, name it once on the dashboard."""
+    lens = [p for p in data.get("panels", []) if "chart" in p and "data_view" in p]
+    counts = Counter(str(p["data_view"]) for p in lens)
+    if len(counts) == 1 and len(lens) == sum(1 for p in data.get("panels", []) if "chart" in p):
+        data["data_view"] = lens[0]["data_view"]
+        for p in lens:
+            del p["data_view"]

@@ -1,0 +1,176 @@
+"""Dashboards (``objects/dashboards/``): settings, time range, query/filters and a grid of panels.
+
+Compiled to the ``dashboard`` saved object as Kibana 8.11 exports it (reference 3.4): ``panelsJSON``,
+``optionsJSON`` and ``searchSourceJSON`` as JSON strings, tag references ``tag-ref-<id>``, filter data views
+extracted to references. The YAML model is in ``_dashboard_model``, panels in ``_dashboard_panels``, filters in
+``_filter_pills``, the grid in ``_dashboard_layout``, checks in ``_dashboard_check`` and export in
+``_dashboard_decompile``.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from kibana_sync.kibana.format import (
+    dumps_embedded,
+    loads_embedded,
+    reference_order,
+    saved_object,
+    strip_server_fields,
+    tag_reference,
+)
+from kibana_sync.kinds.base import Decompiled, Entry, Kind
+from kibana_sync.kinds.dashboard.check import check_dashboard
+from kibana_sync.kinds.dashboard.decompile import (
+    DEFAULT_REFRESH,
+    IGNORED_SOURCE_KEYS,
+    OPTION_KEYS,
+    decompile_dashboard,
+    default_options,
+)
+from kibana_sync.kinds.dashboard.layout import layout
+from kibana_sync.kinds.dashboard.model import (
+    DashboardModel,
+    LensPanel,
+    RefreshInterval,
+    SearchPanel,
+    duration_ms,
+)
+from kibana_sync.kinds.dashboard.panels import (
+    PanelContext,
+    absorb_lens_references,
+    compile_panel,
+    derived_panel_ids,
+    normalise_panel,
+)
+from kibana_sync.lens import compact_filter_data_views
+from kibana_sync.lens.columns import FieldType, unknown_field_type
+from kibana_sync.query.filters import compile_filters, filter_references, normalise_filter
+from kibana_sync.source.diagnostics import Diagnostic
+from kibana_sync.source.model import RefUse
+
+
+class DashboardKind(Kind):
+    name = "dashboard"
+    folder = "dashboards"
+    model = DashboardModel
+    saved_object_type = "dashboard"
+
+    def references(self, entry: Entry) -> list[RefUse]:
+        m: DashboardModel = entry.model
+        uses = [RefUse("tag", tag, ("tags", i)) for i, tag in enumerate(m.tags)]
+        if m.data_view is not None:
+            uses.append(RefUse("data_view", m.data_view, ("data_view",)))
+        uses.extend(filter_references(m.filters))
+        for i, panel in enumerate(m.panels):
+            if isinstance(panel, LensPanel):
+                if panel.data_view is not None:
+                    uses.append(RefUse("data_view", panel.data_view, ("panels", i, "data_view")))
+                uses.extend(RefUse("data_view", ref, ("panels", i, *path))
+                            for path, ref in compact_filter_data_views(panel.filters))
+            elif isinstance(panel, SearchPanel):
+                uses.append(RefUse("search", panel.search, ("panels", i, "search")))
+        return uses
+
+    def check(self, entry: Entry, project: Any) -> list[Diagnostic]:
+        return check_dashboard(entry, project)
+
+    # --- compile -------------------------------------------------------------------------------------------
+
+    def compile(self, entry: Entry, project: Any) -> dict[str, Any]:
+        m: DashboardModel = entry.model
+        ctx = PanelContext(
+            data_view_id=project.resolve(m.data_view) if m.data_view is not None else None,
+            field_type_for=lambda dv_id: _field_types(project, dv_id),
+            resolve=project.resolve,
+        )
+        filters, references = compile_filters(m.filters, m.data_view)
+        panels = []
+        panel_ids = derived_panel_ids(entry.id, [p.title for p in m.panels], [p.id for p in m.panels])
+        for panel, panel_index, box in zip(m.panels, panel_ids, layout(m.panels), strict=True):
+            stored, panel_refs = compile_panel(panel, panel_index, box, ctx)
+            panels.append(stored)
+            references.extend(panel_refs)
+        references.extend(m.raw_references)
+        references.extend(tag_reference(project.resolve(tag)) for tag in m.tags)
+        attributes: dict[str, Any] = {
+            "title": m.title,
+            "description": m.description,
+            "panelsJSON": dumps_embedded(panels),
+            "optionsJSON": dumps_embedded({key: getattr(m.options, name) for key, name in OPTION_KEYS.items()}),
+            "version": 1,
+            "timeRestore": m.time is not None,
+            "kibanaSavedObjectMeta": {"searchSourceJSON": dumps_embedded(
+                {"query": {"query": m.query, "language": m.query_language}, "filter": filters})},
+        }
+        if m.time is not None:
+            attributes["timeFrom"], attributes["timeTo"] = m.time.from_, m.time.to
+            attributes["refreshInterval"] = _stored_refresh(m.refresh)
+        attributes.update(copy.deepcopy(m.raw_attributes))
+        return saved_object("dashboard", entry.id, attributes, references)
+
+    # --- decompile -----------------------------------------------------------------------------------------
+
+    def decompile(self, obj: dict[str, Any]) -> Decompiled:
+        return decompile_dashboard(obj)
+
+    # --- normalise -----------------------------------------------------------------------------------------
+
+    def normalise(self, obj: dict[str, Any]) -> dict[str, Any]:
+        out = strip_server_fields(obj)
+        attrs = dict(out.get("attributes", {}))
+        attrs.setdefault("description", "")
+        attrs.setdefault("version", 1)
+        attrs.pop("hits", None)
+        references = list(out.get("references", []))
+        panels = loads_embedded(attrs.get("panelsJSON", "[]"))
+        if isinstance(panels, list):
+            normal = []
+            for panel in panels:
+                if isinstance(panel, dict):
+                    panel, references = absorb_lens_references(panel, references)
+                    panel = normalise_panel(panel)
+                normal.append(panel)
+            panels = normal
+        attrs["panelsJSON"] = panels
+        options = loads_embedded(attrs.get("optionsJSON", "{}"))
+        if isinstance(options, dict):
+            options = {**default_options(), **options}
+        attrs["optionsJSON"] = options
+        meta = dict(attrs.get("kibanaSavedObjectMeta", {}))
+        source = loads_embedded(meta.get("searchSourceJSON", "{}"))
+        if isinstance(source, dict):
+            source = {"query": {"query": "", "language": "kuery"}, "filter": [],
+                      **{k: v for k, v in source.items() if k not in IGNORED_SOURCE_KEYS}}
+            if isinstance(source["filter"], list):
+                source["filter"] = [normalise_filter(f) for f in source["filter"]]
+        meta["searchSourceJSON"] = source
+        attrs["kibanaSavedObjectMeta"] = meta
+        attrs.setdefault("timeRestore", False)
+        if attrs["timeRestore"]:
+            attrs.setdefault("refreshInterval", DEFAULT_REFRESH)
+        else:  # without timeRestore Kibana ignores the stored time and refresh interval
+            for key in ("timeFrom", "timeTo", "refreshInterval"):
+                attrs.pop(key, None)
+        out["attributes"] = attrs
+        out["references"] = sorted(references, key=reference_order)
+        return out
+
+
+def _field_types(project: Any, data_view_id: str) -> FieldType:
+    """The declared mapping types of a data view in the repo; nothing is known of external ones."""
+    entry = project.get(data_view_id)
+    if entry is None or entry.kind.name != "data_view":
+        return unknown_field_type
+    return entry.model.field_type
+
+
+def _stored_refresh(refresh: str | RefreshInterval | None) -> dict[str, Any]:
+    if refresh is None:
+        return dict(DEFAULT_REFRESH)
+    if isinstance(refresh, str):
+        return {"pause": False, "value": duration_ms(refresh)}
+    return {"pause": refresh.paused, "value": duration_ms(refresh.every)}
+
+

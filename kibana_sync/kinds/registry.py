@@ -1,0 +1,53 @@
+"""Every kind of object kibana-sync manages, in apply order: a kind comes after every kind it may reference,
+so a push writes data views before the searches that use them and connectors before the rules that call them.
+Deletes run in the reverse order. Adding a kind is one package under ``kinds/`` plus one line here."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from kibana_sync.kinds.base import Kind
+from kibana_sync.kinds.connector.kind import ConnectorKind
+from kibana_sync.kinds.dashboard.kind import DashboardKind
+from kibana_sync.kinds.data_view.kind import DataViewKind
+from kibana_sync.kinds.rule.kind import RuleKind
+from kibana_sync.kinds.search.kind import SearchKind
+from kibana_sync.kinds.tag.kind import TagKind
+
+KINDS: tuple[Kind, ...] = (
+    TagKind(),
+    DataViewKind(),
+    SearchKind(),
+    DashboardKind(),
+    ConnectorKind(),
+    RuleKind(),
+)
+
+
+def all_kinds() -> tuple[Kind, ...]:
+    """Every kind, in apply order."""
+    return KINDS
+
+
+def apply_position(kind: Kind) -> int:
+    """Where ``kind`` stands in the apply order (0 first)."""
+    return _positions()[kind.name]
+
+
+@cache
+def _positions() -> dict[str, int]:
+    return {kind.name: i for i, kind in enumerate(KINDS)}
+
+
+def kind_named(name: str) -> Kind:
+    for kind in KINDS:
+        if kind.name == name:
+            return kind
+    raise KeyError(name)
+
+
+def kind_for_saved_object_type(type_: str) -> Kind | None:
+    for kind in KINDS:
+        if kind.saved_object_type == type_:
+            return kind
+    return None

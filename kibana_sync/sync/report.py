@@ -1,0 +1,166 @@
+"""A plan as text (terminal), JSON (tools) or Markdown (a pull-request comment).
+
+Every format says the same thing: one ``+``/``~``/``-``/``-+`` line per object (per changed field for
+updates), then a summary line.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import click
+
+from kibana_sync.sync.field_diff import MISSING, FieldChange
+from kibana_sync.sync.plan import Action, Change, Plan
+
+MAX_FIELDS_PER_OBJECT = 25  # past this a field list stops helping; the rest is counted
+MAX_VALUE_CHARS = 120
+MAX_MARKDOWN_CHARS = 60_000  # GitHub rejects comments over 65,536 characters
+_PLAIN = re.compile(r"^[\w.@*()/:+-]+$")
+_COLOURS = {"+": "green", "~": "yellow", "-": "red", "-+": "magenta", "!": "red"}
+
+
+def format_value(value: Any) -> str:
+    """A value on one line: bare words plain, other strings quoted, structures as compact JSON."""
+    if value is MISSING:
+        return "(absent)"
+    if isinstance(value, str):
+        text = value if _PLAIN.match(value) else json.dumps(value, ensure_ascii=False)
+    else:
+        text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(", ", ": "))
+    return text if len(text) <= MAX_VALUE_CHARS else text[:MAX_VALUE_CHARS - 1] + "…"
+
+
+def field_line(change: Change, field: FieldChange) -> str:
+    where = f"{change.label} › {field.display_path}"
+    # The YAML form leaves out values equal to Kibana's defaults, so a scalar that appears or disappears is a
+    # change from or to the default: "true → (default)" says what push writes, "removed (was true)" would not.
+    if field.what == "added":
+        if _is_scalar(field.new):
+            return f"{where}: (default) → {format_value(field.new)}"
+        return f"{where}: added {format_value(field.new)}"
+    if field.what == "removed":
+        if _is_scalar(field.old):
+            return f"{where}: {format_value(field.old)} → (default)"
+        return f"{where}: removed (was {format_value(field.old)})"
+    return f"{where}: {format_value(field.old)} → {format_value(field.new)}"
+
+
+def _is_scalar(value: Any) -> bool:
+    return not isinstance(value, dict | list)
+
+
+def change_lines(change: Change) -> list[tuple[str, str]]:
+    """(sign, text) pairs for one object: one pair per changed field for updates."""
+    if change.error:
+        return [(change.sign, f"{change.label} ({change.id}): {change.error}")]
+    if change.action in (Action.CREATE, Action.DELETE) or not change.fields:
+        text = f"{change.label} ({change.id})"
+        if change.note:
+            text += f": {change.note}"
+        return [(change.sign, text)]
+    lines = [(change.sign, field_line(change, f)) for f in change.fields[:MAX_FIELDS_PER_OBJECT]]
+    hidden = len(change.fields) - MAX_FIELDS_PER_OBJECT
+    if hidden > 0:
+        lines.append((change.sign, f"{change.label} › … and {hidden} more field(s)"))
+    if change.note:
+        lines.insert(0, (change.sign, f"{change.label} ({change.id}): {change.note}"))
+    return lines
+
+
+def summary_line(plan: Plan, errors_marked: str = " (marked !)") -> str:
+    s = plan.summary()
+    if not plan.has_changes:
+        line = f"In sync: {s['unchanged']} object(s) unchanged."
+    else:
+        parts = [f"{s['create']} to create", f"{s['update']} to update"]
+        if s["recreate"]:
+            parts.append(f"{s['recreate']} to recreate")
+        parts.append(f"{s['delete']} to delete")
+        line = f"Plan: {', '.join(parts)}; {s['unchanged']} unchanged."
+    if s.get("error"):
+        line += f" {s['error']} error(s){errors_marked}: push writes nothing until they are fixed."
+    if s.get("stale"):
+        # Without this, "In sync" would read as "Kibana matches git" while objects removed from git live on.
+        line += (f" {s['stale']} managed objects have no YAML any more; --prune deletes them."
+                 if s["stale"] > 1 else " 1 managed object has no YAML any more; --prune deletes it.")
+    return line
+
+
+def render_text(plan: Plan, *, color: bool = False) -> str:
+    out = []
+    for change in plan.changes:
+        for sign, text in change_lines(change):
+            line = f"{sign:<2} {text}"
+            out.append(click.style(line, fg=_COLOURS[sign]) if color else line)
+    out.append(summary_line(plan))
+    return "\n".join(out)
+
+
+def plan_document(plan: Plan, *, target: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The plan as the JSON output's mapping; ``push`` adds its results to it."""
+    return {
+        "target": target or {},
+        "in_sync": not plan.has_changes,
+        "summary": plan.summary(),
+        "changes": [_change_json(c) for c in plan.changes],
+    }
+
+
+def render_json(plan: Plan, *, target: dict[str, Any] | None = None) -> str:
+    return dump_json(plan_document(plan, target=target))
+
+
+def dump_json(doc: dict[str, Any]) -> str:
+    return json.dumps(doc, indent=2, ensure_ascii=False, default=str)
+
+
+def _change_json(change: Change) -> dict[str, Any]:
+    out: dict[str, Any] = {"action": change.action.value, "sign": change.sign, "kind": change.kind,
+                           "type": change.type, "id": change.id, "title": change.title}
+    if change.note:
+        out["note"] = change.note
+    if change.error:
+        out["error"] = change.error
+    if change.fields:
+        out["fields"] = [_field_json(change, f) for f in change.fields]
+    return out
+
+
+def _field_json(change: Change, field: FieldChange) -> dict[str, Any]:
+    out: dict[str, Any] = {"path": list(field.path), "change": field.what, "line": field_line(change, field)}
+    if field.old is not MISSING:
+        out["old"] = field.old
+    if field.new is not MISSING:
+        out["new"] = field.new
+    return out
+
+
+def render_markdown(plan: Plan, *, target: str = "") -> str:
+    """For a pull-request comment: a heading, the summary, and the plan in a ``diff`` block GitHub colours."""
+    heading = "### kibana-sync plan" + (f" for {target}" if target else "")
+    if not plan.has_changes:
+        return f"{heading}\n\n✅ {summary_line(plan)}\n"
+    # Errors go in a list of their own: in a diff block GitHub has no colour for them that is not a change's.
+    errors = [f"- {text}" for change in plan.changes if change.error for _, text in change_lines(change)]
+    if errors:
+        heading += "\n\n**Cannot be written** (push writes nothing until these are fixed):\n" + "\n".join(errors)
+    body = [f"{_md_sign(sign)} {text}" for change in plan.changes if not change.error
+            for sign, text in change_lines(change)]
+    size, kept = 0, 0
+    for line in body:
+        size += len(line) + 1
+        if size > MAX_MARKDOWN_CHARS:
+            break
+        kept += 1
+    fence = "```"
+    more = [f"… {len(body) - kept} more line(s): run `kibana-sync diff` for the whole plan"] if kept < len(body) else []
+    return "\n".join([heading, "", f"**{summary_line(plan, errors_marked=' (listed above)')}**", "", f"{fence}diff", *body[:kept], fence, *more,
+                      ""])
+
+
+def _md_sign(sign: str) -> str:
+    # GitHub's diff highlighting knows "+", "-" and "!" (changed); "-+" would read as a deletion.
+    return {"~": "!", "-+": "!"}.get(sign, sign) + (" recreate" if sign == "-+" else "")
