@@ -15,6 +15,8 @@ import pytest
 
 from kibana_sync.lens import LensChart, compile_lens, decompile_lens, normalise_lens
 
+pytestmark = pytest.mark.slow  # end to end or corpus-wide: run by the full suite, not the fast set
+
 # The compact share reached on the dev corpus, rounded down: a regression below it fails the test.
 MIN_COMPACT_SHARE = 0.91
 

@@ -17,6 +17,8 @@ from kibana_sync.kinds.registry import kind_for_saved_object_type
 from kibana_sync.project.loader import Project
 from kibana_sync.source.yaml_reader import SourceFile
 
+pytestmark = pytest.mark.slow  # end to end or corpus-wide: run by the full suite, not the fast set
+
 TYPES = ("dashboard", "search", "index-pattern")
 
 

@@ -22,6 +22,8 @@ from kibana_sync.kinds.dashboard.kind import DashboardKind
 from kibana_sync.project.loader import Project, load_project
 from kibana_sync.source.yaml_reader import SourceFile
 
+pytestmark = pytest.mark.slow  # end to end or corpus-wide: run by the full suite, not the fast set
+
 KIND = DashboardKind()
 SERVER_KEYS = {"created_at", "created_by", "updated_at", "updated_by", "version", "namespaces", "migrationVersion",
                "sort"}
@@ -104,7 +106,7 @@ def test_most_corpus_dashboard_filters_decompile_compactly(corpus_dir: Path) -> 
 
 @pytest.fixture(scope="module")
 def genesis_compiled() -> list[dict[str, Any]]:
-    project = load_project(Path(__file__).resolve().parent.parent / "objects")
+    project = load_project(Path(__file__).resolve().parents[2] / "objects")
     assert project.ok, [str(d) for d in project.diagnostics.errors]
     return [KIND.compile(e, project) for e in project.of_kind("dashboard")]
 

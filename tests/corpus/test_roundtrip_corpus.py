@@ -26,7 +26,9 @@ from kibana_sync.kinds.registry import all_kinds, kind_for_saved_object_type
 from kibana_sync.project.build import compile_project, render, write_atomically
 from kibana_sync.project.loader import load_project
 
-CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"  # as conftest's corpus_dir
+pytestmark = pytest.mark.slow  # end to end or corpus-wide: run by the full suite, not the fast set
+
+CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"  # as conftest's corpus_dir
 
 
 def encode_like_elastic_package_build(obj: dict[str, Any], decoded_fields: list[str]) -> dict[str, Any]:

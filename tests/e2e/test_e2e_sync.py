@@ -26,7 +26,9 @@ from kibana_sync.kinds.connector.kind import secret_variables
 from kibana_sync.project.build import compile_project
 from kibana_sync.project.loader import load_project
 
-REPO_OBJECTS = Path(__file__).resolve().parent.parent / "objects"
+pytestmark = pytest.mark.slow  # end to end or corpus-wide: run by the full suite, not the fast set
+
+REPO_OBJECTS = Path(__file__).resolve().parents[2] / "objects"
 CLI = [sys.executable, "-c", "from kibana_sync.cli.main import main; main()"]
 PANEL = "Volume by symbol"
 

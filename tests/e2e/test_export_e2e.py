@@ -21,7 +21,9 @@ from kibana_sync.kinds.registry import all_kinds, kind_for_saved_object_type
 from kibana_sync.project.build import Build, compile_project
 from kibana_sync.project.loader import load_project
 
-REPO_OBJECTS = Path(__file__).resolve().parent.parent / "objects"
+pytestmark = pytest.mark.slow  # end to end or corpus-wide: run by the full suite, not the fast set
+
+REPO_OBJECTS = Path(__file__).resolve().parents[2] / "objects"
 
 
 @pytest.fixture
