@@ -13,11 +13,13 @@ from kibana_sync.kinds.data_view.kind import DataViewKind
 from kibana_sync.kinds.rule.kind import RuleKind
 from kibana_sync.kinds.search.kind import SearchKind
 from kibana_sync.kinds.tag.kind import TagKind
+from kibana_sync.kinds.visualization.kind import VisualizationKind
 
 KINDS: tuple[Kind, ...] = (
     TagKind(),
     DataViewKind(),
     SearchKind(),
+    VisualizationKind(),
     DashboardKind(),
     ConnectorKind(),
     RuleKind(),

@@ -1,0 +1,124 @@
+"""Aggregations in the compact form: ``metrics: [count, avg(bytes)]`` and ``buckets: [{terms: host.keyword,
+size: 5}]`` stand for Kibana's ``visState.aggs`` list (reference-objects-es.md 1.1).
+
+An entry is ``name`` or ``name(field)`` when the agg has no other params, else a mapping: ``{<agg type>: field,
+<param>: value, ...}`` or, for aggs without a field, ``{type: <agg type>, <param>: value, ...}``. Params keep
+Kibana's names and values as stored (``customLabel``, ``orderBy``, ...): agg params have no defaults here, so
+nothing is invented. ``id``, ``schema`` and ``enabled`` are written only when they are not what their position
+gives: ids count from "1" over metrics then buckets, metrics have schema ``metric``, buckets the type's usual
+bucket schema, and every agg is enabled.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+METRIC_AGGS = frozenset({
+    "count", "avg", "sum", "min", "max", "cardinality", "median", "percentiles", "percentile_ranks", "top_hits",
+    "std_deviation", "value_count", "sum_bucket", "avg_bucket", "max_bucket", "min_bucket", "cumulative_sum",
+    "derivative", "moving_avg", "serial_diff", "geo_bounds", "geo_centroid", "filtered_metric",
+    "single_percentile", "rate", "top_metrics"})
+BUCKET_AGGS = frozenset({
+    "terms", "significant_terms", "date_histogram", "histogram", "range", "date_range", "ip_range", "filters",
+    "geohash_grid", "geotile_grid", "multi_terms", "rare_terms", "significant_text", "diversified_sampler",
+    "sampler"})
+AGG_TYPES = METRIC_AGGS | BUCKET_AGGS
+_RESERVED = frozenset({"id", "schema", "enabled", "type"})
+_AGG_KEYS = frozenset({"id", "enabled", "type", "schema", "params"})
+_SHORT = re.compile(r"^([a-z_]+)(?:\(([^()]+)\))?$")
+METRIC_SCHEMA = "metric"
+_BUCKET_SCHEMAS = {"table": "bucket", "metric": "group", "gauge": "group", "goal": "group"}
+
+
+def bucket_schema(vis_type: str) -> str:
+    return _BUCKET_SCHEMAS.get(vis_type, "segment")
+
+
+def compile_aggs(metrics: list[Any], buckets: list[Any], vis_type: str) -> list[dict[str, Any]]:
+    entries = [(e, METRIC_SCHEMA) for e in metrics] + [(e, bucket_schema(vis_type)) for e in buckets]
+    return [compile_agg(e, str(i + 1), schema) for i, (e, schema) in enumerate(entries)]
+
+
+def compile_agg(entry: str | dict[str, Any], default_id: str, default_schema: str) -> dict[str, Any]:
+    id_, schema, enabled = default_id, default_schema, True
+    if isinstance(entry, str):
+        match = _SHORT.match(entry)
+        if match is None:
+            raise ValueError(f"expected `name` or `name(field)`, e.g. avg(bytes), got {entry!r}")
+        type_, params = match.group(1), ({"field": match.group(2)} if match.group(2) else {})
+    else:
+        rest = dict(entry)
+        id_ = rest.pop("id", id_)
+        schema = rest.pop("schema", schema)
+        enabled = rest.pop("enabled", enabled)
+        if "type" in rest:
+            type_, params = rest.pop("type"), rest
+        else:
+            named = [k for k in rest if k in AGG_TYPES]
+            if len(named) != 1:
+                raise ValueError("an aggregation mapping names its type once, e.g. {terms: host.keyword, size: 5} "
+                                 f"or {{type: filters, filters: [...]}}; got keys {sorted(rest)}")
+            type_ = named[0]
+            params = {"field": rest.pop(type_), **rest}
+    return {"id": id_, "enabled": enabled, "type": type_, "params": params, "schema": schema}
+
+
+def decompile_aggs(aggs: Any, vis_type: str) -> tuple[list[Any], list[Any]] | None:
+    """``metrics`` and ``buckets`` that compile to exactly ``aggs``, or None when the compact form cannot say it
+    (metrics after buckets, an agg with keys of its own, params that clash with the reserved keys)."""
+    if not isinstance(aggs, list) or not all(_plain_agg(a) for a in aggs):
+        return None
+    split = 0
+    while split < len(aggs) and aggs[split]["schema"] in (METRIC_SCHEMA, "radius"):
+        split += 1
+    if any(a["schema"] in (METRIC_SCHEMA, "radius") for a in aggs[split:]):
+        return None
+    lists: tuple[list[Any], list[Any]] = ([], [])
+    for i, agg in enumerate(aggs):
+        default_schema = METRIC_SCHEMA if i < split else bucket_schema(vis_type)
+        entry = _compact_agg(agg, str(i + 1), default_schema)
+        if entry is None or _dumps(compile_agg(entry, str(i + 1), default_schema)) != _dumps(agg):
+            return None
+        lists[0 if i < split else 1].append(entry)
+    return lists
+
+
+def _plain_agg(agg: Any) -> bool:
+    return (isinstance(agg, dict) and set(agg) == _AGG_KEYS and isinstance(agg["id"], str)
+            and isinstance(agg["type"], str) and isinstance(agg["schema"], str)
+            and isinstance(agg["enabled"], bool) and isinstance(agg["params"], dict))
+
+
+def _compact_agg(agg: dict[str, Any], default_id: str, default_schema: str) -> str | dict[str, Any] | None:
+    type_, params = agg["type"], agg["params"]
+    extras = {k: agg[k] for k, default in (("id", default_id), ("schema", default_schema), ("enabled", True))
+              if agg[k] != default}
+    if _RESERVED & set(params):
+        return None
+    field = params.get("field")
+    if type_ in AGG_TYPES and not extras and (params == {} or (set(params) == {"field"} and isinstance(field, str)
+                                                               and _SHORT.match(f"{type_}({field})"))):
+        return f"{type_}({field})" if params else type_
+    if type_ in AGG_TYPES and isinstance(field, str) and not (AGG_TYPES & set(params)):
+        return {type_: field, **{k: v for k, v in params.items() if k != "field"}, **extras}
+    return {"type": type_, **params, **extras}
+
+
+def agg_fields(metrics: list[Any], buckets: list[Any]) -> list[tuple[tuple[str | int, ...], str]]:
+    """The fields the compact aggregations name, with where they are written (for the field check)."""
+    out: list[tuple[tuple[str | int, ...], str]] = []
+    for key, entries in (("metrics", metrics), ("buckets", buckets)):
+        for i, entry in enumerate(entries):
+            try:
+                field = compile_agg(entry, "1", METRIC_SCHEMA)["params"].get("field")
+            except ValueError:
+                continue
+            if isinstance(field, str) and field:
+                out.append(((key, i), field))
+    return out
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, sort_keys=True)

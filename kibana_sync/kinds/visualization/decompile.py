@@ -1,0 +1,162 @@
+"""``export`` for legacy visualizations: a Kibana ``visualization`` object back to the YAML a person would write.
+
+The exact inverse of ``VisualizationKind.compile``: what the compact form cannot say exactly (aggs in an order
+it does not produce, visState or searchSource keys of their own, legacy attributes, references it does not
+know) is kept structured in ``aggs`` / ``raw_vis_state`` / ``raw_search_source`` / ``raw_attributes`` /
+``raw_references``, never dropped and never as escaped JSON.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kibana_sync.kibana.format import is_tag_reference, loads_embedded
+from kibana_sync.kinds.base import Decompiled
+from kibana_sync.kinds.visualization.aggs import decompile_aggs
+from kibana_sync.kinds.visualization.model import INDEX_REF_NAME, SEARCH_REF_NAME
+from kibana_sync.kinds.visualization.params import PARAM_DEFAULTS, params_without_defaults
+from kibana_sync.query import kql
+from kibana_sync.query.filters import compact_filter, inject
+
+_LANGUAGES = ("kuery", "lucene")
+# The types the compact form covers; the others (TSVB, vega, timelion, maps, ...) are written structured.
+COMPACT_TYPES = frozenset({"markdown", "metric", "pie", "line", "area", "histogram", "horizontal_bar", "table",
+                           "tagcloud", "gauge", "goal", "input_control_vis"})
+
+
+def decompile_visualization(obj: dict[str, Any]) -> Decompiled:
+    attrs = dict(obj.get("attributes", {}))
+    refs = list(obj.get("references", []))
+    data: dict[str, Any] = {"id": obj["id"], "title": attrs.pop("title", "")}
+    result = Decompiled(data)
+    vis_state = loads_embedded(attrs.pop("visState", None))
+    if not isinstance(vis_state, dict) or not isinstance(vis_state.get("type"), str):
+        raise ValueError("visState has no vis type")
+    if isinstance(attrs.get("description"), str):
+        description = attrs.pop("description")
+        if description:
+            data["description"] = description
+    data["type"] = vis_state["type"]
+    if attrs.get("version") == 1 and type(attrs["version"]) is int:
+        del attrs["version"]
+    _decompile_vis_state(dict(vis_state), data)
+    ui_state = loads_embedded(attrs.get("uiStateJSON"))
+    if isinstance(ui_state, dict):
+        del attrs["uiStateJSON"]
+        if ui_state:
+            data["ui_state"] = ui_state
+    meta = attrs.get("kibanaSavedObjectMeta")
+    source = loads_embedded(meta.get("searchSourceJSON")) if isinstance(meta, dict) and set(meta) == {
+        "searchSourceJSON"} else None
+    if isinstance(source, dict):
+        attrs.pop("kibanaSavedObjectMeta")
+        refs = _decompile_source(source, refs, result)
+    search = _only(refs, SEARCH_REF_NAME, "search")
+    if attrs.get("savedSearchRefName") == SEARCH_REF_NAME and search is not None:
+        del attrs["savedSearchRefName"]
+        data["search"] = search["id"]
+        refs = [r for r in refs if r is not search]
+    refs = _data_view_refs(refs, data)
+    tags = [r for r in refs if is_tag_reference(r)]
+    if tags:
+        data["tags"] = [r["id"] for r in tags]
+        refs = [r for r in refs if r not in tags]
+    if attrs:
+        data["raw_attributes"] = attrs
+    if refs:
+        data["raw_references"] = refs
+    compact = data["type"] in COMPACT_TYPES and "aggs" not in data and not any(
+        k.startswith("raw_") for k in data) and result.raw_parts == 0
+    result.compact_parts, result.raw_parts = (1, 0) if compact else (0, 1)
+    return result
+
+
+def _decompile_vis_state(vis_state: dict[str, Any], data: dict[str, Any]) -> None:
+    type_ = vis_state.pop("type")
+    if vis_state.get("title") == data["title"]:
+        del vis_state["title"]
+    if "aggs" in vis_state:
+        aggs = vis_state.pop("aggs")
+        compact = decompile_aggs(aggs, type_)
+        if compact is None:
+            data["aggs"] = aggs
+        else:
+            metrics, buckets = compact
+            if metrics:
+                data["metrics"] = metrics
+            if buckets:
+                data["buckets"] = buckets
+    if isinstance(vis_state.get("params"), dict):
+        params = vis_state.pop("params")
+        params = params_without_defaults(type_, params) if type_ in PARAM_DEFAULTS else params
+        if params:
+            data["params"] = params
+    if vis_state:
+        data["raw_vis_state"] = vis_state
+
+
+def _decompile_source(source: dict[str, Any], refs: list[dict[str, Any]], result: Decompiled) -> list[dict[str, Any]]:
+    """Fill data_view, query, language and filters from searchSourceJSON; returns the references not used."""
+    data, source = result.data, dict(source)
+    main = _only(refs, INDEX_REF_NAME, "index-pattern")
+    if source.get("indexRefName") == INDEX_REF_NAME and main is not None:
+        source.pop("indexRefName")
+        data["data_view"] = main["id"]
+        refs = [r for r in refs if r is not main]
+    query = source.get("query")
+    if isinstance(query, dict) and set(query) == {"query", "language"} and isinstance(query["query"], str) \
+            and query["language"] in _LANGUAGES:
+        source.pop("query")
+        if query["query"]:
+            data["query"] = query["query"]
+        if query["language"] != "kuery":
+            data["language"] = query["language"]
+        result.warnings.extend(_query_warnings(query["query"], query["language"]))
+    if isinstance(source.get("filter"), list):
+        kibana_filters, used = inject(source.pop("filter"), refs)
+        refs = [r for r in refs if not any(r is u for u in used)]
+        if kibana_filters:
+            data["filters"] = [_compact_or_kept(f, data.get("data_view"), result) for f in kibana_filters]
+    if source:
+        data["raw_search_source"] = source
+    return refs
+
+
+def _data_view_refs(refs: list[dict[str, Any]], data: dict[str, Any]) -> list[dict[str, Any]]:
+    """Data-view references that params name (input controls, TSVB) move to ``data_view_refs`` by name; a name
+    used twice stays raw, since a mapping holds it once."""
+    names = [r.get("name") for r in refs]
+    moved = {}
+    for r in refs:
+        if r.get("type") == "index-pattern" and isinstance(r.get("name"), str) and isinstance(r.get("id"), str) \
+                and set(r) == {"id", "name", "type"} and names.count(r["name"]) == 1:
+            moved[r["name"]] = r["id"]
+    if moved:
+        data["data_view_refs"] = moved
+    return [r for r in refs if r.get("name") not in moved]
+
+
+def _only(refs: list[dict[str, Any]], name: str, type_: str) -> dict[str, Any] | None:
+    """The one reference with this name and type (two with one name cannot be told apart: none)."""
+    found = [r for r in refs if r.get("name") == name]
+    if len(found) == 1 and found[0].get("type") == type_ and set(found[0]) == {"id", "name", "type"}:
+        return found[0]
+    return None
+
+
+def _compact_or_kept(kibana_filter: Any, data_view: str | None, result: Decompiled) -> Any:
+    compact = compact_filter(kibana_filter, data_view)
+    if compact is None:
+        result.raw_parts += 1
+        return kibana_filter
+    return compact
+
+
+def _query_warnings(query: str, language: str) -> list[str]:
+    if language != "kuery":
+        return []
+    try:
+        kql.parse(query)
+    except kql.KQLSyntaxError as exc:
+        return [f"query is not valid KQL (Kibana would reject it): {exc.message}"]
+    return []

@@ -1,0 +1,70 @@
+"""What a person writes for a legacy visualization (``objects/visualizations/*.yaml``), Kibana's ``visualization``
+saved object (reference-objects-es.md section 1).
+
+One model serves both forms. The compact form names the vis ``type``, its data source (``data_view`` or
+``search``), ``query``/``filters``, aggregations as ``metrics``/``buckets`` and only the ``params`` that differ
+from the type's defaults. Whatever that cannot say exactly stays structured beside it: ``aggs`` (Kibana's agg
+list, decoded), ``raw_vis_state``, ``raw_search_source``, ``raw_attributes``, ``raw_references``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from kibana_sync.kinds.visualization.aggs import compile_agg
+from kibana_sync.query.filters import Filter
+from kibana_sync.source.model import Model, Ref
+
+INDEX_REF_NAME = "kibanaSavedObjectMeta.searchSourceJSON.index"
+SEARCH_REF_NAME = "search_0"
+
+
+class VisualizationModel(Model):
+    id: str | None = None
+    title: str
+    description: str = ""
+    type: str = Field(description="Kibana's vis type: markdown, metric, pie, line, area, histogram, "
+                                  "horizontal_bar, table, tagcloud, gauge, goal, input_control_vis, metrics (TSVB), "
+                                  "vega, timelion, ...")
+    data_view: Ref | None = Field(default=None, description="the data view of the search source: an id in this "
+                                                            "repo or {external: id}")
+    search: Ref | None = Field(default=None, description="a saved search the visualization is built on")
+    query: str = ""
+    language: Literal["kuery", "lucene"] = "kuery"
+    filters: list[Filter] = Field(default_factory=list, description="filter pills, as in searches")
+    metrics: list[str | dict[str, Any]] = Field(
+        default_factory=list, description="metric aggregations: count, avg(bytes), {percentiles: load, percents: "
+                                          "[95]}; ids are given in order, metrics first")
+    buckets: list[str | dict[str, Any]] = Field(
+        default_factory=list, description="bucket aggregations, e.g. {terms: host.keyword, size: 5}")
+    aggs: list[dict[str, Any]] | None = Field(
+        default=None, description="Kibana's aggregation list kept as stored (instead of metrics/buckets)")
+    params: dict[str, Any] = Field(default_factory=dict, description="vis params that differ from the type's "
+                                                                     "defaults (top-level keys, Kibana fills the rest)")
+    ui_state: dict[str, Any] = Field(default_factory=dict, description="Kibana's uiStateJSON, decoded")
+    data_view_refs: dict[str, Ref] = Field(
+        default_factory=dict, description="data views that params name by reference (input controls' "
+                                          "control_<i>_index_pattern, TSVB's metrics_<n>_index_pattern)")
+    tags: list[Ref] = Field(default_factory=list, description="ids of tag objects")
+    raw_vis_state: dict[str, Any] = Field(default_factory=dict, description="visState keys kept verbatim")
+    raw_search_source: dict[str, Any] = Field(default_factory=dict, description="searchSourceJSON keys kept "
+                                                                                "verbatim")
+    raw_attributes: dict[str, Any] = Field(default_factory=dict, description="attributes kept verbatim")
+    raw_references: list[dict[str, str]] = Field(default_factory=list, description="references kept verbatim")
+
+    @field_validator("metrics", "buckets")
+    @classmethod
+    def _aggs_compile(cls, value: list[Any]) -> list[Any]:
+        for entry in value:
+            compile_agg(entry, "1", "metric")  # raises ValueError with the expected form
+        return value
+
+    @model_validator(mode="after")
+    def _one_agg_form(self) -> VisualizationModel:
+        if self.aggs is not None and (self.metrics or self.buckets):
+            raise ValueError("write aggregations either as metrics/buckets or as Kibana's `aggs` list, not both")
+        if self.data_view is not None and self.search is not None:
+            raise ValueError("a visualization takes its data view from `search` or from `data_view`, not both")
+        return self
