@@ -12,6 +12,7 @@ CORE_MIGRATION_VERSION = "8.8.0"
 TYPE_MIGRATION_VERSIONS: dict[str, str] = {
     "dashboard": "8.9.0",
     "lens": "8.9.0",
+    "map": "8.4.0",  # maps' own migrations end at 8.4.0; a later 8.x export still carries it (corpus pfelk)
     "visualization": "8.5.0",
     "index-pattern": "8.0.0",
     "search": "8.0.0",

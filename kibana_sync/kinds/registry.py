@@ -10,6 +10,9 @@ from kibana_sync.kinds.base import Kind
 from kibana_sync.kinds.connector.kind import ConnectorKind
 from kibana_sync.kinds.dashboard.kind import DashboardKind
 from kibana_sync.kinds.data_view.kind import DataViewKind
+from kibana_sync.kinds.lens.kind import LensKind
+from kibana_sync.kinds.links.kind import LinksKind
+from kibana_sync.kinds.map.kind import MapKind
 from kibana_sync.kinds.rule.kind import RuleKind
 from kibana_sync.kinds.search.kind import SearchKind
 from kibana_sync.kinds.tag.kind import TagKind
@@ -20,6 +23,14 @@ KINDS: tuple[Kind, ...] = (
     DataViewKind(),
     SearchKind(),
     VisualizationKind(),
+    # Library Lens and maps read data views; dashboards show them as panels.
+    LensKind(),
+    MapKind(),
+    # Links point at dashboards and dashboards show links panels. Kibana's import does not check either
+    # reference (it checks only index-pattern and search ones), so the order only decides what a failed write
+    # holds back: a dashboard whose links panel failed is held back, a links object is never held back by the
+    # dashboards it merely navigates to.
+    LinksKind(),
     DashboardKind(),
     ConnectorKind(),
     RuleKind(),

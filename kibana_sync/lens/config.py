@@ -226,27 +226,32 @@ class LensChart(Model):
 
     @model_validator(mode="after")
     def _shape(self) -> LensChart:
-        if self.metric is not None and self.metrics:
-            raise ValueError("write either metric: or metrics: [...], not both")
-        family = chart_family(self.chart)
-        misplaced = [k for k in _FAMILY_ONLY_KEYS if k not in _FAMILY_KEYS[family]
-                     and getattr(self, k) not in (None, [])]
-        if misplaced:
-            raise ValueError(f"{', '.join(misplaced)} cannot be used in a {self.chart} chart; it takes "
-                             f"{', '.join(_FAMILY_KEYS[family])}")
-        if family not in ("xy", "pie", "table") and self.metric is None:
-            raise ValueError(f"a {self.chart} chart needs metric: (one metric, e.g. 'count')")
-        if not self.all_metrics and family != "table":
-            raise ValueError(f"a {self.chart} chart needs metric: or metrics: [...]")
-        if not self.all_metrics and not self.rows:
-            raise ValueError("a table needs rows: [...] or metrics: [...]")
-        if self.chart == "tagcloud" and self.tags is None:
-            raise ValueError("a tagcloud needs tags: (a terms bucket)")
+        check_chart_shape(self)
         return self
 
     @property
     def all_metrics(self) -> list[MetricSpec]:
         return [self.metric] if self.metric is not None else list(self.metrics)
+
+
+def check_chart_shape(chart: LensChart) -> None:
+    """The keys a chart type needs and accepts (raises ValueError); models built on LensChart call it too."""
+    if chart.metric is not None and chart.metrics:
+        raise ValueError("write either metric: or metrics: [...], not both")
+    family = chart_family(chart.chart)
+    misplaced = [k for k in _FAMILY_ONLY_KEYS if k not in _FAMILY_KEYS[family]
+                 and getattr(chart, k) not in (None, [])]
+    if misplaced:
+        raise ValueError(f"{', '.join(misplaced)} cannot be used in a {chart.chart} chart; it takes "
+                         f"{', '.join(_FAMILY_KEYS[family])}")
+    if family not in ("xy", "pie", "table") and chart.metric is None:
+        raise ValueError(f"a {chart.chart} chart needs metric: (one metric, e.g. 'count')")
+    if not chart.all_metrics and family != "table":
+        raise ValueError(f"a {chart.chart} chart needs metric: or metrics: [...]")
+    if not chart.all_metrics and not chart.rows:
+        raise ValueError("a table needs rows: [...] or metrics: [...]")
+    if chart.chart == "tagcloud" and chart.tags is None:
+        raise ValueError("a tagcloud needs tags: (a terms bucket)")
 
 
 def chart_family(chart: str) -> str:

@@ -1,0 +1,115 @@
+"""Lens visualizations saved to the library (``objects/lenses/``), Kibana's ``lens`` saved object.
+
+A library Lens holds ``title``, ``description``, ``visualizationType`` and ``state`` and keeps its references on
+the saved object (reference-objects-es.md section 2); a by-value panel holds the same plus ``type: lens`` and
+its references inside the attributes. Compile and read go through that by-value shape, so both share one
+compact chart syntax (``kibana_sync.lens``).
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from kibana_sync.kibana.format import (
+    is_tag_reference,
+    reference_order,
+    saved_object,
+    strip_server_fields,
+    tag_reference,
+)
+from kibana_sync.kinds.base import Decompiled, Entry, Kind, Project
+from kibana_sync.kinds.lens.model import LensModel
+from kibana_sync.lens import compact_filter_data_views, compile_lens, decompile_lens, normalise_lens
+from kibana_sync.lens.columns import FieldType, unknown_field_type
+from kibana_sync.source.model import RefUse
+
+# Keys a library Lens stores; the by-value panel form adds ``type`` and ``references``.
+LIBRARY_ATTRIBUTES = ("title", "description", "visualizationType", "state")
+
+
+class LensKind(Kind):
+    name = "lens"
+    folder = "lenses"
+    model = LensModel
+    saved_object_type = "lens"
+
+    def references(self, entry: Entry) -> list[RefUse]:
+        m: LensModel = entry.model
+        uses = [RefUse("tag", t, ("tags", i)) for i, t in enumerate(m.tags)]
+        if not m.is_raw:
+            if m.data_view is not None:
+                uses.append(RefUse("data_view", m.data_view, ("data_view",)))
+            uses.extend(RefUse("data_view", ref, path) for path, ref in compact_filter_data_views(m.filters))
+        return uses
+
+    def compile(self, entry: Entry, project: Project) -> dict[str, Any]:
+        m: LensModel = entry.model
+        tags = [tag_reference(project.resolve(t)) for t in m.tags]
+        if m.is_raw:
+            attributes = {"title": m.title, "description": m.description,
+                          "visualizationType": m.visualization_type, "state": copy.deepcopy(m.state)}
+            return saved_object("lens", entry.id, attributes, [*copy.deepcopy(m.references), *tags])
+        if m.data_view is None:
+            raise ValueError(f"lens {entry.id} has no data view")  # the model's check reports this first
+        data_view = project.resolve(m.data_view)
+        by_value = compile_lens(m.as_chart(), data_view, _field_types(project, data_view))
+        return library_object(entry.id, by_value, m.title, m.description, tags)
+
+    def decompile(self, obj: dict[str, Any]) -> Decompiled:
+        attributes = obj.get("attributes", {})
+        refs = obj.get("references", [])
+        tags = [r for r in refs if is_tag_reference(r)]
+        data: dict[str, Any] = {"id": obj["id"], "title": attributes.get("title", "")}
+        if attributes.get("description"):
+            data["description"] = attributes["description"]
+        if tags:
+            data["tags"] = [r["id"] for r in tags]
+        chart = decompile_lens(by_value_attributes(attributes, [r for r in refs if r not in tags]))
+        if chart is not None and set(attributes) <= set(LIBRARY_ATTRIBUTES):
+            if "tags" in chart:
+                chart["words"] = chart.pop("tags")
+            data.update(chart)
+            return Decompiled(data, compact_parts=1)
+        data["visualization_type"] = attributes.get("visualizationType")
+        data["state"] = attributes.get("state")
+        other = [r for r in refs if r not in tags]
+        if other:
+            data["references"] = other
+        extra = sorted(set(attributes) - set(LIBRARY_ATTRIBUTES))
+        warnings = [f"lens {obj['id']}: kept as raw state (the compact chart keys cannot say it exactly)"]
+        if extra:
+            warnings.append(f"lens {obj['id']}: attributes {', '.join(extra)} are not library Lens attributes "
+                            "and are dropped")
+        return Decompiled(data, warnings, raw_parts=1)
+
+    def normalise(self, obj: dict[str, Any]) -> dict[str, Any]:
+        out = strip_server_fields(obj)
+        attributes = out.get("attributes", {})
+        refs = out.get("references", [])
+        tags = [r for r in refs if is_tag_reference(r)]
+        normal = normalise_lens(by_value_attributes(attributes, [r for r in refs if r not in tags]))
+        return {**out, "attributes": {k: normal[k] for k in LIBRARY_ATTRIBUTES if k in normal},
+                "references": sorted([*normal.get("references", []), *tags], key=reference_order)}
+
+
+def by_value_attributes(attributes: dict[str, Any], references: list[dict[str, str]]) -> dict[str, Any]:
+    """The attributes a by-value panel would hold for this library Lens (its references moved inside); title
+    and description stay on the file, so the chart keys never carry them."""
+    return {**{k: v for k, v in attributes.items() if k not in ("title", "description")},
+            "title": "", "description": "", "type": "lens", "references": references}
+
+
+def library_object(id_: str, by_value: dict[str, Any], title: str, description: str,
+                   tags: list[dict[str, str]]) -> dict[str, Any]:
+    """The ``lens`` saved object for compiled by-value attributes: references move out to the object."""
+    attributes = {k: v for k, v in by_value.items() if k not in ("type", "references")}
+    attributes.update(title=title, description=description)
+    return saved_object("lens", id_, attributes, [*by_value.get("references", []), *tags])
+
+
+def _field_types(project: Project, data_view_id: str) -> FieldType:
+    entry = project.get(data_view_id)
+    if entry is None or entry.kind.name != "data_view":
+        return unknown_field_type
+    return entry.model.field_type
