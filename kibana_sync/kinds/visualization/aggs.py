@@ -66,23 +66,31 @@ def compile_agg(entry: str | dict[str, Any], default_id: str, default_schema: st
 
 
 def decompile_aggs(aggs: Any, vis_type: str) -> tuple[list[Any], list[Any]] | None:
-    """``metrics`` and ``buckets`` that compile to exactly ``aggs``, or None when the compact form cannot say it
-    (metrics after buckets, an agg with keys of its own, params that clash with the reserved keys)."""
-    if not isinstance(aggs, list) or not all(_plain_agg(a) for a in aggs):
+    """``metrics`` and ``buckets`` that compile to ``aggs`` up to ``canonical_order``, or None when the compact
+    form cannot say it (an agg type it does not know, an agg with keys of its own, params that clash with the
+    reserved keys)."""
+    if not isinstance(aggs, list) or not all(_plain_agg(a) and a["type"] in AGG_TYPES for a in aggs):
         return None
-    split = 0
-    while split < len(aggs) and aggs[split]["schema"] in (METRIC_SCHEMA, "radius"):
-        split += 1
-    if any(a["schema"] in (METRIC_SCHEMA, "radius") for a in aggs[split:]):
-        return None
+    ordered = canonical_order(aggs)
     lists: tuple[list[Any], list[Any]] = ([], [])
-    for i, agg in enumerate(aggs):
-        default_schema = METRIC_SCHEMA if i < split else bucket_schema(vis_type)
+    for i, agg in enumerate(ordered):
+        is_metric = agg["type"] in METRIC_AGGS
+        default_schema = METRIC_SCHEMA if is_metric else bucket_schema(vis_type)
         entry = _compact_agg(agg, str(i + 1), default_schema)
         if entry is None or _dumps(compile_agg(entry, str(i + 1), default_schema)) != _dumps(agg):
             return None
-        lists[0 if i < split else 1].append(entry)
+        lists[0 if is_metric else 1].append(entry)
     return lists
+
+
+def canonical_order(aggs: list[Any]) -> list[Any]:
+    """Metrics first, then buckets, each in their stored order. Kibana gives the interleaving no meaning: it
+    stably moves metrics after buckets before building the request and the response columns
+    (``AggConfigs.getRequestAggs`` in src/plugins/data/common/search/aggs/agg_configs.ts); ids, not positions,
+    link aggs to params. Lists with an agg type we do not know are left as they are."""
+    if not all(isinstance(a, dict) and a.get("type") in AGG_TYPES for a in aggs):
+        return list(aggs)
+    return [a for a in aggs if a["type"] in METRIC_AGGS] + [a for a in aggs if a["type"] not in METRIC_AGGS]
 
 
 def _plain_agg(agg: Any) -> bool:

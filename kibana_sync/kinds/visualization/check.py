@@ -18,14 +18,15 @@ if TYPE_CHECKING:
 
 def check_visualization(entry: Entry, project: Project) -> list[Diagnostic]:
     m: VisualizationModel = entry.model
-    out = checks.kql_problems(entry, ("query",), m.query) if m.language == "kuery" else []
+    kql = m.query if m.language == "kuery" and isinstance(m.query, str) else None
+    out = checks.kql_problems(entry, ("query",), kql) if kql is not None else []
     for i, f in enumerate(m.filters):
         if isinstance(f, FilterSpec) and f.data_view is None and m.data_view is None:
             out.append(entry.diagnostic(("filters", i), "a compact filter needs a data view: set `data_view` on "
                                                          "the visualization or on the filter"))
     named: list[tuple[checks.Path, str]] = []
-    if m.language == "kuery":
-        named.extend((("query",), f) for f in checks.kql_fields(m.query))
+    if kql is not None:
+        named.extend((("query",), f) for f in checks.kql_fields(kql))
     named.extend((("filters", i, "field"), f.field) for i, f in enumerate(m.filters)
                  if isinstance(f, FilterSpec) and f.data_view is None)
     named.extend(agg_fields(m.metrics, m.buckets))

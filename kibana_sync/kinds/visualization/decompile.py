@@ -13,10 +13,11 @@ from typing import Any
 from kibana_sync.kibana.format import is_tag_reference, loads_embedded
 from kibana_sync.kinds.base import Decompiled
 from kibana_sync.kinds.visualization.aggs import decompile_aggs
+from kibana_sync.kinds.visualization.controls import inject_controls
 from kibana_sync.kinds.visualization.model import INDEX_REF_NAME, SEARCH_REF_NAME
 from kibana_sync.kinds.visualization.params import PARAM_DEFAULTS, params_without_defaults
 from kibana_sync.query import kql
-from kibana_sync.query.filters import compact_filter, inject
+from kibana_sync.query.filters import compact_filter, inject, normalise_filter
 
 _LANGUAGES = ("kuery", "lucene")
 # The types the compact form covers; the others (TSVB, vega, timelion, maps, ...) are written structured.
@@ -57,6 +58,11 @@ def decompile_visualization(obj: dict[str, Any]) -> Decompiled:
         data["search"] = search["id"]
         refs = [r for r in refs if r is not search]
     refs = _data_view_refs(refs, data)
+    if isinstance(data.get("params"), dict) and data.get("data_view_refs"):
+        data["params"], used = inject_controls(data["type"], data["params"], data["data_view_refs"])
+        data["data_view_refs"] = {k: v for k, v in data["data_view_refs"].items() if k not in used}
+        if not data["data_view_refs"]:
+            del data["data_view_refs"]
     tags = [r for r in refs if is_tag_reference(r)]
     if tags:
         data["tags"] = [r["id"] for r in tags]
@@ -65,16 +71,28 @@ def decompile_visualization(obj: dict[str, Any]) -> Decompiled:
         data["raw_attributes"] = attrs
     if refs:
         data["raw_references"] = refs
+    result.data = data = _in_reading_order(data)
     compact = data["type"] in COMPACT_TYPES and "aggs" not in data and not any(
         k.startswith("raw_") for k in data) and result.raw_parts == 0
     result.compact_parts, result.raw_parts = (1, 0) if compact else (0, 1)
     return result
 
 
+_KEY_ORDER = ("id", "title", "description", "type", "vis_title", "data_view", "search", "query", "language",
+              "filters", "metrics", "buckets", "aggs", "params", "ui_state", "data_view_refs", "tags")
+
+
+def _in_reading_order(data: dict[str, Any]) -> dict[str, Any]:
+    """What the visualization shows and where its data comes from first, then how, then what is kept raw."""
+    ordered = {k: data[k] for k in _KEY_ORDER if k in data}
+    return {**ordered, **{k: v for k, v in data.items() if k not in ordered}}
+
+
 def _decompile_vis_state(vis_state: dict[str, Any], data: dict[str, Any]) -> None:
     type_ = vis_state.pop("type")
-    if vis_state.get("title") == data["title"]:
-        del vis_state["title"]
+    title = vis_state.pop("title", None)
+    if title is not None and title != data["title"]:
+        data["vis_title"] = title
     if "aggs" in vis_state:
         aggs = vis_state.pop("aggs")
         compact = decompile_aggs(aggs, type_)
@@ -104,8 +122,8 @@ def _decompile_source(source: dict[str, Any], refs: list[dict[str, Any]], result
         data["data_view"] = main["id"]
         refs = [r for r in refs if r is not main]
     query = source.get("query")
-    if isinstance(query, dict) and set(query) == {"query", "language"} and isinstance(query["query"], str) \
-            and query["language"] in _LANGUAGES:
+    if isinstance(query, dict) and set(query) == {"query", "language"} and query["language"] in _LANGUAGES and (
+            isinstance(query["query"], str) or (isinstance(query["query"], dict) and query["language"] == "lucene")):
         source.pop("query")
         if query["query"]:
             data["query"] = query["query"]
@@ -145,15 +163,15 @@ def _only(refs: list[dict[str, Any]], name: str, type_: str) -> dict[str, Any] |
 
 
 def _compact_or_kept(kibana_filter: Any, data_view: str | None, result: Decompiled) -> Any:
-    compact = compact_filter(kibana_filter, data_view)
+    compact = compact_filter(kibana_filter, data_view, normalise_filter)
     if compact is None:
         result.raw_parts += 1
         return kibana_filter
     return compact
 
 
-def _query_warnings(query: str, language: str) -> list[str]:
-    if language != "kuery":
+def _query_warnings(query: str | dict[str, Any], language: str) -> list[str]:
+    if language != "kuery" or not isinstance(query, str):
         return []
     try:
         kql.parse(query)

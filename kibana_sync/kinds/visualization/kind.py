@@ -19,6 +19,7 @@ from kibana_sync.kibana.format import (
 from kibana_sync.kinds.base import Decompiled, Entry, Kind
 from kibana_sync.kinds.visualization.aggs import compile_aggs
 from kibana_sync.kinds.visualization.check import check_visualization
+from kibana_sync.kinds.visualization.controls import control_references, extract_controls
 from kibana_sync.kinds.visualization.decompile import decompile_visualization
 from kibana_sync.kinds.visualization.model import INDEX_REF_NAME, SEARCH_REF_NAME, VisualizationModel
 from kibana_sync.kinds.visualization.normalise import normalise_visualization
@@ -44,6 +45,7 @@ class VisualizationKind(Kind):
             uses.append(RefUse("search", m.search, ("search",)))
         uses.extend(filter_references(m.filters))
         uses.extend(RefUse("data_view", r, ("data_view_refs", name)) for name, r in m.data_view_refs.items())
+        uses.extend(control_references(m.type, m.params))
         uses.extend(RefUse("tag", t, ("tags", i)) for i, t in enumerate(m.tags))
         return uses
 
@@ -53,7 +55,7 @@ class VisualizationKind(Kind):
     def compile(self, entry: Entry, project: Any) -> dict[str, Any]:
         m: VisualizationModel = entry.model
         kibana_filters, refs = compile_filters(m.filters, m.data_view)
-        source: dict[str, Any] = {"query": {"query": m.query, "language": m.language}, "filter": kibana_filters}
+        source: dict[str, Any] = {"query": {"query": copy.deepcopy(m.query), "language": m.language}, "filter": kibana_filters}
         source.update(copy.deepcopy(m.raw_search_source))
         if m.data_view is not None:
             source["indexRefName"] = INDEX_REF_NAME
@@ -63,11 +65,13 @@ class VisualizationKind(Kind):
             attrs["savedSearchRefName"] = SEARCH_REF_NAME
             refs.append(reference("search", ref_id(m.search), SEARCH_REF_NAME))
         refs.extend(reference("index-pattern", ref_id(r), name) for name, r in m.data_view_refs.items())
+        params, control_refs = extract_controls(m.type, full_params(m.type, m.params))
+        refs.extend(control_refs)
         vis_state: dict[str, Any] = {
-            "title": m.title,
+            "title": m.title if m.vis_title is None else m.vis_title,
             "type": m.type,
             "aggs": copy.deepcopy(m.aggs) if m.aggs is not None else compile_aggs(m.metrics, m.buckets, m.type),
-            "params": full_params(m.type, m.params),
+            "params": params,
         }
         vis_state.update(copy.deepcopy(m.raw_vis_state))
         attrs.update({

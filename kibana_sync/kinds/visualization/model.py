@@ -31,7 +31,10 @@ class VisualizationModel(Model):
     data_view: Ref | None = Field(default=None, description="the data view of the search source: an id in this "
                                                             "repo or {external: id}")
     search: Ref | None = Field(default=None, description="a saved search the visualization is built on")
-    query: str = ""
+    vis_title: str | None = Field(default=None, description="visState.title when it differs from title (Kibana "
+                                                             "shows title and rewrites this one on save)")
+    query: str | dict[str, Any] = Field(default="", description="the query bar text, or (Lucene) a query DSL "
+                                                                "object such as {query_string: {query: '*'}}")
     language: Literal["kuery", "lucene"] = "kuery"
     filters: list[Filter] = Field(default_factory=list, description="filter pills, as in searches")
     metrics: list[str | dict[str, Any]] = Field(
@@ -67,4 +70,6 @@ class VisualizationModel(Model):
             raise ValueError("write aggregations either as metrics/buckets or as Kibana's `aggs` list, not both")
         if self.data_view is not None and self.search is not None:
             raise ValueError("a visualization takes its data view from `search` or from `data_view`, not both")
+        if isinstance(self.query, dict) and self.language != "lucene":
+            raise ValueError("a query given as an object is Lucene query DSL: set `language: lucene`")
         return self

@@ -7,7 +7,9 @@ import copy
 from typing import Any
 
 from kibana_sync.kibana.format import loads_embedded, reference_order, strip_server_fields
+from kibana_sync.kinds.visualization.aggs import canonical_order
 from kibana_sync.kinds.visualization.params import full_params
+from kibana_sync.query.filters import normalise_filter
 
 _DEFAULT_QUERY = {"query": "", "language": "kuery"}
 
@@ -26,12 +28,16 @@ def normalise_visualization(obj: dict[str, Any]) -> dict[str, Any]:
         vis_state = {"title": attrs.get("title"), "aggs": [], "params": {}, **vis_state}
         if isinstance(vis_state.get("params"), dict) and isinstance(vis_state.get("type"), str):
             vis_state["params"] = full_params(vis_state["type"], vis_state["params"])
+        if isinstance(vis_state["aggs"], list):
+            vis_state["aggs"] = canonical_order(vis_state["aggs"])
         attrs["visState"] = vis_state
     meta = attrs.get("kibanaSavedObjectMeta", {"searchSourceJSON": "{}"})
     if isinstance(meta, dict) and "searchSourceJSON" in meta:
         source = loads_embedded(meta["searchSourceJSON"])
         if isinstance(source, dict):
             source = {"query": dict(_DEFAULT_QUERY), "filter": [], **source}
+            if isinstance(source["filter"], list):
+                source["filter"] = [normalise_filter(f) for f in source["filter"]]
         attrs["kibanaSavedObjectMeta"] = {**meta, "searchSourceJSON": source}
     refs = sorted(out.get("references", []), key=reference_order)
     return {**out, "attributes": attrs, "references": refs}
