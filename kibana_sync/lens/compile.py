@@ -5,18 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from kibana_sync.lens.charts.families import build_visualization
+from kibana_sync.lens.charts.xy import reference_layer
 from kibana_sync.lens.columns import FieldType, bucket_column, metric_columns
 from kibana_sync.lens.config import PIE_CHARTS, XY_CHARTS, Bucket, LensChart, MetricSpec, query_text
 from kibana_sync.lens.filters import compile_lens_filters
-from kibana_sync.lens.visualizations import build_visualization, reference_layer
-
-LAYER_ID = "layer1"
-REFERENCE_LAYER_ID = "layer2"
-LAYER_REFERENCE_PREFIX = "indexpattern-datasource-layer-"
-
-
-def column_id(number: int) -> str:
-    return f"col{number}"
+from kibana_sync.lens.layers import LAYER_ID, LAYER_REFERENCE_PREFIX, REFERENCE_LAYER_ID, column_id
 
 
 class LayerBuilder:

@@ -11,10 +11,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from kibana_sync.lens.chart_readers import FAMILIES
+from kibana_sync.lens.charts.families import family_for_visualization_type
 from kibana_sync.lens.columns import unknown_field_type
-from kibana_sync.lens.compile import LAYER_ID, REFERENCE_LAYER_ID, compile_lens
+from kibana_sync.lens.compile import compile_lens
 from kibana_sync.lens.config import LensChart
+from kibana_sync.lens.layers import LAYER_ID, REFERENCE_LAYER_ID
 from kibana_sync.lens.normalise import formbased_layers, normalise_lens
 from kibana_sync.lens.reading import ChartReader, Inexpressible
 
@@ -40,10 +41,10 @@ def decompile_or_explain(attributes: dict[str, Any], *, normalised: bool = False
     normal = attributes if normalised else normalise_lens(attributes)
     reader = ChartReader(normal)
     data = reader.common_keys()
-    read_family = FAMILIES.get(normal.get("visualizationType") or "")
-    if read_family is None:
+    family = family_for_visualization_type(normal.get("visualizationType") or "")
+    if family is None:
         raise Inexpressible(f"visualization {normal.get('visualizationType')}")
-    read_family(reader, data)
+    family.read(reader, data)
     reader.check_every_column_is_shown()
     _keep_differences(reader, data)
     if _compiled(data, reader.data_view) != normal:

@@ -11,8 +11,8 @@ import copy
 from typing import Any
 
 from kibana_sync.kibana.format import reference_order
-from kibana_sync.lens.compile import LAYER_REFERENCE_PREFIX, column_id
 from kibana_sync.lens.formula import EMPTY_AS_NULL_OPERATIONS, RECORDS_FIELD
+from kibana_sync.lens.layers import LAYER_REFERENCE_PREFIX, column_id
 
 CURRENT_DATA_VIEW_REFERENCE = "indexpattern-datasource-current-indexpattern"
 _XY_DEFAULTS: dict[str, Any] = {
@@ -68,6 +68,11 @@ def _migrate(attributes: dict[str, Any], state: dict[str, Any]) -> bool:
             visualization.setdefault(key, value)
     elif vis_type == "lnsMetricNew":
         attributes["visualizationType"] = vis_type = "lnsMetric"
+    if "layerId" in visualization:  # 7.15.0 commonUpdateVisLayerType: every layer then was a data layer
+        visualization.setdefault("layerType", "data")
+    for layer in visualization.get("layers", []):
+        if isinstance(layer, dict):
+            layer.setdefault("layerType", "data")
     if vis_type == "lnsPie":
         for layer in visualization.get("layers", []):
             _migrate_pie_layer(layer, visualization.get("shape"))

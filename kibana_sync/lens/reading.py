@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from kibana_sync.lens.columns import RECORDS_FIELD
-from kibana_sync.lens.compile import LAYER_ID, LAYER_REFERENCE_PREFIX, REFERENCE_LAYER_ID
 from kibana_sync.lens.filters import read_lens_filters
+from kibana_sync.lens.layers import LAYER_ID, LAYER_REFERENCE_PREFIX, REFERENCE_LAYER_ID
 from kibana_sync.lens.metrics import (
     FIELD_OPERATIONS,
     NUMBER_ARGUMENT,
