@@ -9,13 +9,19 @@ from pathlib import Path
 from kibana_sync.export.pipeline import ExportReport, KibanaObject
 from kibana_sync.kibana.ndjson import parse_ndjson
 from kibana_sync.source.diagnostics import Severity
+from kibana_sync.source.yaml_reader import YAMLSourceError, decode_text
 
 BUILD_NDJSON = "saved_objects.ndjson"
 
 
 def read_export_file(path: Path, report: ExportReport) -> list[KibanaObject]:
     """The saved objects of one NDJSON file; bad lines and the export-details line's complaints go in ``report``."""
-    parsed = parse_ndjson(path.read_text(encoding="utf-8"))
+    try:
+        text = decode_text(path.read_bytes())
+    except YAMLSourceError as exc:
+        report.add(Severity.ERROR, f"{path}:{exc.line}:{exc.column}", exc.message)
+        return []
+    parsed = parse_ndjson(text)
     for problem in parsed.problems:
         report.add(Severity.ERROR, f"{path}:{problem.line}", problem.message)
     for warning in parsed.detail_warnings():
@@ -30,9 +36,15 @@ def read_build_dir(root: Path, report: ExportReport) -> list[KibanaObject]:
     for folder, api, type_ in (("connectors", "connectors", "connector"), ("rules", "rules", "rule")):
         for path in sorted((root / folder).glob("*.json")):
             try:
-                body = json.loads(path.read_text(encoding="utf-8"))
+                body = json.loads(decode_text(path.read_bytes()))
+            except YAMLSourceError as exc:
+                report.add(Severity.ERROR, f"{path}:{exc.line}:{exc.column}", exc.message)
+                continue
             except ValueError as exc:
                 report.add(Severity.ERROR, str(path), f"not valid JSON: {exc}")
+                continue
+            except RecursionError:
+                report.add(Severity.ERROR, str(path), "not valid JSON: nested too deeply (limit on input)")
                 continue
             if not isinstance(body, dict):
                 report.add(Severity.ERROR, str(path), f"expected a JSON object, got {type(body).__name__}")

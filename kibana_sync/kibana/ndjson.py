@@ -10,6 +10,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+MAX_DEPTH = 100  # Kibana's objects nest a few levels deep; the readers after this one recurse per level
+
 
 @dataclass(frozen=True)
 class NdjsonObject:
@@ -61,8 +63,15 @@ def parse_ndjson(text: str) -> NdjsonExport:
             continue
         try:
             value = json.loads(line)
+            too_deep = _nested_deeper_than(value, line, MAX_DEPTH)
         except ValueError as exc:
             result.problems.append(NdjsonProblem(number, f"not valid JSON ({exc}): {_preview(line)}"))
+            continue
+        except RecursionError:  # deeper than the JSON decoder goes
+            too_deep = True
+        if too_deep:
+            result.problems.append(NdjsonProblem(
+                number, f"nested deeper than {MAX_DEPTH} levels: refused (limit on input): {_preview(line)}"))
             continue
         if is_export_details(value):
             result.details = value
@@ -79,6 +88,21 @@ def parse_ndjson(text: str) -> NdjsonExport:
         seen[key] = number
         result.objects.append(NdjsonObject(number, value))
     return result
+
+
+def _nested_deeper_than(value: Any, line: str, limit: int) -> bool:
+    # Only a line with that many brackets can nest that deep: the walk is skipped for nearly every line.
+    if line.count("[") + line.count("{") <= limit:
+        return False
+    level, depth = [value], 0
+    while level:
+        depth += 1
+        if depth > limit:
+            return True
+        level = [child for node in level
+                 for child in (node.values() if isinstance(node, dict) else node if isinstance(node, list) else ())
+                 if isinstance(child, dict | list)]
+    return False
 
 
 def _shape_problem(value: Any) -> str | None:

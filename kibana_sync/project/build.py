@@ -39,7 +39,7 @@ def compile_project(project: Project) -> Build:
     build = Build(saved_objects=[managed_tag_object()])
     for kind in all_kinds():  # apply order: referenced kinds first
         for entry in sorted(project.of_kind(kind.name), key=lambda e: e.id):
-            compiled = kind.compile(entry, project)
+            compiled = project.compiled(entry)
             if kind.store == "saved_objects":
                 build.saved_objects.append(mark_saved_object(compiled))
             elif kind.store == "rules":

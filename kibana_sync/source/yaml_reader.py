@@ -6,6 +6,7 @@ we keep the line and column of every mapping key and sequence item, keyed by the
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -188,17 +189,112 @@ def _positions_of(text: str) -> dict[Path_, tuple[int, int]]:
     return positions
 
 
+# Limits on what one YAML file may make the reader do. Each is checked where it is cheapest: size and binary
+# content on the bytes before decoding, nesting and alias expansion on the composed node graph (aliases there are
+# shared nodes, so composing a "billion laughs" file is linear) before a single Python value is built.
+MAX_FILE_BYTES = 26_214_400  # Kibana's import limit (savedObjects.maxImportPayloadBytes): no object can be bigger
+MAX_FILE_BYTES_ENV = "KIBANA_SYNC_MAX_FILE_BYTES"
+MAX_DEPTH = 100  # real objects nest under 30 levels; Python's recursion limit sits near 500 mappings deep
+ALIAS_EXPANSION_FACTOR = 10  # with aliases expanded, a document may grow to this many times its own nodes
+ALIAS_EXPANSION_FLOOR = 10_000  # ... or to this many nodes, so small files can reuse an anchor freely
+
+
+def max_file_bytes() -> int:
+    """The file size limit: ``KIBANA_SYNC_MAX_FILE_BYTES`` when set to a positive integer, else Kibana's."""
+    value = os.environ.get(MAX_FILE_BYTES_ENV, "")
+    return int(value) if value.isdigit() and int(value) > 0 else MAX_FILE_BYTES
+
+
+def _check_node_graph(root: yaml.Node) -> int:
+    """Refuse a node graph nested deeper than MAX_DEPTH or whose aliases would expand it beyond the allowed
+    multiple of its size; return how many nodes building it would construct. One visit per distinct node: the
+    expanded size of a node shared by aliases is computed once."""
+    expanded: dict[int, int] = {}
+    scalars = 0
+    on_path: set[int] = set()
+    # Each frame: node, its children, index of the next child, running expanded size.
+    stack: list[list[Any]] = [[root, _children(root), 0, 1]]
+    on_path.add(id(root))
+    while stack:
+        frame = stack[-1]
+        node, children, i = frame[0], frame[1], frame[2]
+        if i < len(children):
+            frame[2] = i + 1
+            child = children[i]
+            known = expanded.get(id(child))
+            if known is not None:
+                frame[3] += known
+            elif id(child) in on_path:
+                raise YAMLSourceError("invalid YAML: recursive alias (an anchored value contains an alias to "
+                                      "itself)", *_mark(child))
+            elif child.__class__ is _ScalarNode:
+                frame[3] += 1
+                scalars += 1
+            else:
+                if len(stack) >= MAX_DEPTH:
+                    raise YAMLSourceError(f"nesting deeper than {MAX_DEPTH} levels: refused (limit on input)",
+                                          *_mark(child))
+                on_path.add(id(child))
+                stack.append([child, _children(child), 0, 1])
+            continue
+        stack.pop()
+        on_path.discard(id(node))
+        expanded[id(node)] = frame[3]
+        if stack:
+            stack[-1][3] += frame[3]
+    total, written = expanded[id(root)], len(expanded) + scalars
+    allowed = max(ALIAS_EXPANSION_FLOOR, ALIAS_EXPANSION_FACTOR * written)
+    if total > allowed:
+        raise YAMLSourceError(
+            f"aliases expand this document to {total} values, more than {ALIAS_EXPANSION_FACTOR} times its "
+            f"{written} written ones: refused (limit on input, e.g. a \"billion laughs\" file)", *_mark(root))
+    return total
+
+
+def _check_depth(root: yaml.Node) -> None:
+    """MAX_DEPTH for a document without anchors (so without aliases or cycles): a level-by-level pass over its
+    collections only, a fraction of the cost of building it."""
+    level, depth = [root], 1
+    while level:
+        if depth > MAX_DEPTH:
+            raise YAMLSourceError(f"nesting deeper than {MAX_DEPTH} levels: refused (limit on input)", *_mark(level[0]))
+        below: list[yaml.Node] = []
+        for node in level:
+            if node.__class__ is _MappingNode:
+                for key_node, value_node in node.value:
+                    if value_node.__class__ is not _ScalarNode:
+                        below.append(value_node)
+                    if key_node.__class__ is not _ScalarNode:
+                        below.append(key_node)
+            elif node.__class__ is _SequenceNode:
+                below += [item for item in node.value if item.__class__ is not _ScalarNode]
+        level, depth = below, depth + 1
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if node.__class__ is _MappingNode:
+        return [n for pair in node.value for n in pair]
+    if node.__class__ is _SequenceNode:
+        return node.value
+    return []
+
+
 def parse_yaml(text: str, path: str = "<string>") -> SourceFile:
-    """Parse one YAML document; raise YAMLSourceError (with line/column) on malformed input."""
+    """Parse one YAML document; raise YAMLSourceError (with line/column) on malformed input or input beyond the
+    limits above."""
     try:
         loader = _Loader(text)
         try:
             root = loader.get_single_node()
+            if root is not None and root.__class__ is not _ScalarNode:
+                # Aliases need an anchor, and an anchor needs a "&": files without one skip the alias count.
+                _check_node_graph(root) if "&" in text else _check_depth(root)
             data = None if root is None else _construct(loader, root)
         finally:
             loader.dispose()
-    except RecursionError as exc:  # an alias that contains itself
-        raise YAMLSourceError("invalid YAML: recursive alias", 1, 1) from exc
+    except RecursionError as exc:  # unreachable within MAX_DEPTH; kept so a deep file can never be a traceback
+        raise YAMLSourceError(f"nesting deeper than Python can read: refused (limit on input, {MAX_DEPTH} levels)",
+                              1, 1) from exc
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -208,5 +304,43 @@ def parse_yaml(text: str, path: str = "<string>") -> SourceFile:
     return SourceFile(path=path, data=data, text=text)
 
 
+def decode_text(data: bytes) -> str:
+    """UTF-8 text from a file's bytes, or YAMLSourceError naming where it is not text: a NUL byte (a binary file,
+    or UTF-16/32) or a byte sequence that is not UTF-8."""
+    nul = data.find(b"\0")
+    if nul >= 0:
+        line, col = _byte_position(data, nul)
+        raise YAMLSourceError("binary file (NUL byte): expected UTF-8 text; a UTF-16 file must be saved as UTF-8",
+                              line, col)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, col = _byte_position(data, exc.start)
+        raise YAMLSourceError(f"not UTF-8 text: byte 0x{data[exc.start]:02x} cannot start or continue a UTF-8 "
+                              "character; save the file as UTF-8", line, col) from None
+
+
+def _byte_position(data: bytes, offset: int) -> tuple[int, int]:
+    line_start = data.rfind(b"\n", 0, offset) + 1
+    column = len(data[line_start:offset].decode("utf-8", errors="replace")) + 1
+    return data.count(b"\n", 0, offset) + 1, column
+
+
+def read_text_limited(path: Path) -> str:
+    """A text file's content, refused with YAMLSourceError when it is larger than ``max_file_bytes()`` (checked
+    before reading), binary or not UTF-8."""
+    limit = max_file_bytes()
+    size = path.stat().st_size
+    if size > limit:
+        raise YAMLSourceError(f"file is {size} bytes, more than the {limit}-byte limit on input (set "
+                              f"{MAX_FILE_BYTES_ENV} to change it)", 1, 1)
+    with path.open("rb") as handle:
+        data = handle.read(limit + 1)  # a file that grew since stat still cannot exceed the limit
+    if len(data) > limit:
+        raise YAMLSourceError(f"file is more than the {limit}-byte limit on input (set {MAX_FILE_BYTES_ENV} to "
+                              "change it)", 1, 1)
+    return decode_text(data)
+
+
 def read_yaml(path: Path, display: str | None = None) -> SourceFile:
-    return parse_yaml(path.read_text(encoding="utf-8"), display or str(path))
+    return parse_yaml(read_text_limited(path), display or str(path))

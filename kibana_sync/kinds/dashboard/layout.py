@@ -7,8 +7,10 @@ an explicit position also moves that cursor, so the panels after it continue bes
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
+from heapq import heappop, heappush
 from typing import Protocol
 
 from kibana_sync.kinds.dashboard.model import GRID_COLUMNS
@@ -76,8 +78,23 @@ class GeometryProblem:
     message: str
 
 
+# Kibana sets no limit on panels per dashboard; its import limit does (26,214,400 bytes,
+# savedObjects.maxImportPayloadBytes): the smallest panel kibana-sync compiles takes over 260 bytes of panelsJSON, so
+# a dashboard with more panels than this could never be imported. Refusing it first bounds every per-panel check.
+MAX_PANELS = 100_000
+# Overlapping pairs listed per dashboard. Past this many the layout is broken wholesale, and listing every pair
+# of n stacked panels would be n*n/2 lines.
+MAX_OVERLAPS_LISTED = 1_000
+# Panels reaching past the grid's edges (each already an error) compared pairwise outside the 48 columns.
+MAX_OFF_GRID_COMPARED = 500
+
+
 def geometry_problems(panels: Sequence[Placed], names: list[str]) -> list[GeometryProblem]:
     """Sizes that are not positive, panels crossing the grid's edge, and overlapping panels (both named)."""
+    if len(panels) > MAX_PANELS:
+        return [GeometryProblem(MAX_PANELS, "w", f"a dashboard may have at most {MAX_PANELS} panels, this one has "
+                                                 f"{len(panels)}: refused (limit on input; Kibana's 25 MB import "
+                                                 "limit could not take them)")]
     boxes = layout(panels)
     problems: list[GeometryProblem] = []
     for i, (panel, box) in enumerate(zip(panels, boxes, strict=True)):
@@ -92,14 +109,54 @@ def geometry_problems(panels: Sequence[Placed], names: list[str]) -> list[Geomet
             problems.append(GeometryProblem(
                 i, "at" if panel.at is not None else "w",
                 f"panel spans columns {box.x}..{box.x + box.w}, past the grid's {GRID_COLUMNS} columns"))
-    for i, box in enumerate(boxes):
-        if box.w <= 0 or box.h <= 0:
-            continue
-        for j in range(i):
-            other = boxes[j]
-            if other.w > 0 and other.h > 0 and box.overlaps(other):
-                problems.append(GeometryProblem(
-                    i, "at" if panels[i].at is not None else "w",
-                    f"panel {names[i]} at x={box.x} y={box.y} w={box.w} h={box.h} overlaps panel {names[j]} "
-                    f"at x={other.x} y={other.y} w={other.w} h={other.h}"))
+    pairs, complete = overlapping_pairs(boxes)
+    for i, j in pairs:
+        box, other = boxes[i], boxes[j]
+        problems.append(GeometryProblem(
+            i, "at" if panels[i].at is not None else "w",
+            f"panel {names[i]} at x={box.x} y={box.y} w={box.w} h={box.h} overlaps panel {names[j]} "
+            f"at x={other.x} y={other.y} w={other.w} h={other.h}"))
+    if not complete:
+        last = pairs[-1][0]
+        problems.append(GeometryProblem(
+            last, "at" if panels[last].at is not None else "w",
+            f"more than {MAX_OVERLAPS_LISTED} pairs of panels overlap; only those above are listed"))
     return problems
+
+
+def overlapping_pairs(boxes: Sequence[Box]) -> tuple[list[tuple[int, int]], bool]:
+    """Every (later, earlier) pair of boxes with positive size that share a grid cell, sorted, and whether that is
+    all of them (at most MAX_OVERLAPS_LISTED are returned).
+
+    A sweep down the rows, per run of columns, instead of comparing all pairs: a box only meets the boxes of its
+    columns still open at its top edge, so a dashboard of n panels costs n log n plus the overlaps found.
+    """
+    sized = [b for b in boxes if b.w > 0 and b.h > 0]
+    if len(sized) < 2:
+        return [], True
+    index = {id(b): i for i, b in enumerate(boxes)}
+    # Column runs: the grid cut at every panel edge, so each box covers whole runs (at most 48 of them).
+    edges = sorted({min(max(edge, 0), GRID_COLUMNS) for b in sized for edge in (b.x, b.x + b.w)})
+    open_boxes: list[list[tuple[int, int]]] = [[] for _ in edges]  # per run: heap of (bottom edge, box index)
+    found: set[tuple[int, int]] = set()
+    for box in sorted(sized, key=lambda b: (b.y, index[id(b)])):
+        i = index[id(box)]
+        first = bisect_left(edges, min(max(box.x, 0), GRID_COLUMNS))
+        last = bisect_left(edges, min(max(box.x + box.w, 0), GRID_COLUMNS))
+        for run in open_boxes[first:last]:
+            while run and run[0][0] <= box.y:
+                heappop(run)
+            for _, j in run:
+                found.add((i, j) if i > j else (j, i))
+            heappush(run, (box.y + box.h, i))
+        if len(found) > MAX_OVERLAPS_LISTED:
+            break
+    # Outside the 48 columns there are no runs: the few boxes reaching there are compared directly.
+    off_grid = [b for b in sized if b.x < 0 or b.x + b.w > GRID_COLUMNS][:MAX_OFF_GRID_COMPARED]
+    for n, box in enumerate(off_grid):
+        for other in off_grid[:n]:
+            if box.overlaps(other):
+                i, j = index[id(box)], index[id(other)]
+                found.add((i, j) if i > j else (j, i))
+    pairs = sorted(found)
+    return pairs[:MAX_OVERLAPS_LISTED], len(pairs) <= MAX_OVERLAPS_LISTED
