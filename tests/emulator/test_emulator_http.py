@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import base64
+import socket
+import threading
 from datetime import UTC, datetime
 
 import httpx
 import pytest
-from kibana_emulator import ApiKeyGrant, EmulatorConfig, KibanaEmulator
+from kibana_emulator import ApiKeyGrant, EmulatorConfig, KibanaEmulator, serve
 from kibana_emulator.fixtures import client_for
 
 
@@ -139,3 +141,30 @@ def test_clock_makes_timestamps_deterministic():
     with client_for(fixed) as client:
         body = client.post("/api/saved_objects/tag/t1", json={"attributes": {"name": "x"}}).json()
     assert body["created_at"] == body["updated_at"] == "2023-11-20T10:00:00.000Z"
+
+
+def test_loopback_keep_alive_answers_each_request_in_one_send_with_nodelay(kibana_emulator, monkeypatch):
+    """Headers and body written apart make every sequential keep-alive request wait for the peer's delayed ACK
+    (~40 ms). Asserted structurally, not by timing: each response is exactly one send on a TCP_NODELAY socket,
+    and all requests share one kept-alive connection."""
+    sends: list[tuple[int, int]] = []  # (server-side socket fileno, TCP_NODELAY)
+    lock = threading.Lock()
+    real_sendall = socket.socket.sendall
+    with serve(kibana_emulator) as url:
+        port = int(url.rsplit(":", 1)[1])
+
+        def counting_sendall(sock, data, *args):
+            if sock.getsockname()[1] == port:  # the server's end of an accepted connection
+                with lock:
+                    sends.append((sock.fileno(), sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)))
+            return real_sendall(sock, data, *args)
+
+        monkeypatch.setattr(socket.socket, "sendall", counting_sendall)
+        requests = 12
+        with client_for(kibana_emulator, base_url=url, transport=None) as client:
+            for _ in range(requests):
+                assert client.get("/api/spaces/space").status_code == 200
+        monkeypatch.undo()
+    assert len(sends) == requests
+    assert len({fileno for fileno, _ in sends}) == 1
+    assert all(nodelay for _, nodelay in sends)

@@ -85,8 +85,8 @@ def test_2_2_legacy_migration_version_map_is_accepted_through_the_raw_handle_api
 def test_2_2_search_latest_version_is_configurable(emulator_http):
     emulator = KibanaEmulator(EmulatorConfig(type_migration_versions={
         **EmulatorConfig().type_migration_versions, "search": "8.5.0"}))
-    search = {"type": "search", "id": "s1", "attributes": {"title": "S"}, "references": [],
-              "typeMigrationVersion": "8.5.0"}
+    search = {"type": "search", "id": "s1", "references": [], "typeMigrationVersion": "8.5.0",
+              "attributes": {"title": "S", "kibanaSavedObjectMeta": {"searchSourceJSON": "{}"}}}
     with client_for(emulator) as client:
         assert import_objects(client, [search]).json()["success"] is True
     assert import_objects(emulator_http, [search]).status_code == 422  # default latest for search is 8.0.0
@@ -227,18 +227,21 @@ def test_2_3_export_details_line_is_ignored_on_import(emulator_http, kibana_emul
     assert import_objects(emulator_http, [tag("t1", "x"), details]).json()["successCount"] == 1
 
 
-@pytest.mark.parametrize("attribute", ["title", "columns"])
+@pytest.mark.parametrize("attribute", ["description", "columns"])
 def test_2_7_search_schema_accepts_known_attributes(emulator_http, attribute):
-    search = {"type": "search", "id": "s1", "attributes": {attribute: "x" if attribute == "title" else []},
-              "references": [], "typeMigrationVersion": "8.0.0"}
+    # title and kibanaSavedObjectMeta.searchSourceJSON are required by schemas['8.8.0'] (search.ts)
+    search = {"type": "search", "id": "s1", "references": [], "typeMigrationVersion": "8.0.0",
+              "attributes": {"title": "S", "kibanaSavedObjectMeta": {"searchSourceJSON": "{}"},
+                             attribute: "x" if attribute == "description" else []}}
     assert import_objects(emulator_http, [search]).json()["success"] is True
 
 
 def test_2_7_search_with_unknown_attribute_is_an_unknown_import_error(emulator_http, kibana_emulator):
-    search = {"type": "search", "id": "s1", "attributes": {"title": "S", "bogus": 1}, "references": [],
-              "typeMigrationVersion": "8.0.0"}
+    search = {"type": "search", "id": "s1", "references": [], "typeMigrationVersion": "8.0.0",
+              "attributes": {"title": "S", "kibanaSavedObjectMeta": {"searchSourceJSON": "{}"}, "bogus": 1}}
     body = import_objects(emulator_http, [search]).json()
-    assert body["errors"][0]["error"] == {"type": "unknown", "statusCode": 400,
+    # extract_errors.ts keeps the whole Boom payload of the bulkCreate failure and adds type "unknown"
+    assert body["errors"][0]["error"] == {"type": "unknown", "statusCode": 400, "error": "Bad Request",
                                           "message": "[attributes.bogus]: definition for this key is missing: "
                                                      "Bad Request"}
     assert kibana_emulator.get_object("search", "s1") is None

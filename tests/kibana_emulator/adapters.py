@@ -38,6 +38,8 @@ def transport(emulator: KibanaEmulator) -> httpx.MockTransport:
 def _request_handler(emulator: KibanaEmulator) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"  # keep-alive, like Kibana behind a proxy
+        # TCP_NODELAY on every accepted socket (StreamRequestHandler.setup), as Node's http server does
+        disable_nagle_algorithm = True
 
         def _serve(self) -> None:
             raw_path, _, query = self.path.partition("?")
@@ -52,9 +54,12 @@ def _request_handler(emulator: KibanaEmulator) -> type[BaseHTTPRequestHandler]:
             for name, value in headers.items():
                 self.send_header(name, value)
             self.send_header("content-length", str(len(body)))
-            self.end_headers()
+            # Head and body in ONE send: written apart, the body segment waits for the client's delayed ACK
+            # (Nagle), ~40 ms per keep-alive request. send_header buffers into _headers_buffer until flushed.
+            self._headers_buffer.append(b"\r\n")
             if self.command != "HEAD":
-                self.wfile.write(body)
+                self._headers_buffer.append(body)
+            self.flush_headers()
 
         def _body(self) -> bytes:
             if self.headers.get("transfer-encoding", "").lower() == "chunked":

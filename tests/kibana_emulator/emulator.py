@@ -44,7 +44,7 @@ class KibanaEmulator:
         self.requests: list[LoggedRequest] = []
         self.unexpected_errors: list[str] = []  # emulator bugs, answered with a Kibana-style 500
         self.store = SavedObjectStore()
-        self.spaces = SpacesApi()
+        self.spaces = SpacesApi(on_delete=self.store.delete_namespace)
         self.connectors = ConnectorsApi(self.config, self.now, _new_id)
         self.rules = RulesApi(self.connectors, self.now, _new_id)
         self._saved_objects = SavedObjectsApi(self.store, self.config, self.now, _new_id)

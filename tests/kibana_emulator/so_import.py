@@ -12,7 +12,7 @@ from .config import EmulatorConfig
 from .errors import HttpError
 from .migrations import Migrated, MigrationGate
 from .so_types import TYPES
-from .so_validation import attribute_error
+from .so_validation import attribute_error, bulk_mapping_failure, mapping_error
 from .store import SavedObjectStore, StoredObject
 
 VALIDATED_REFERENCE_TYPES = ("index-pattern", "search")  # REF_TYPES_TO_VALIDATE
@@ -108,9 +108,9 @@ class SavedObjectImporter:
                 ref_type, ref_id = ref.get("type"), ref.get("id")
                 if ref_type not in VALIDATED_REFERENCE_TYPES or f"{ref_type}:{ref_id}" in in_file:
                     continue
-                entry = {"type": ref_type, "id": ref_id}
-                if self._store.get(ref_type, ref_id, space) is None and entry not in missing:
-                    missing.append(entry)
+                # one entry per reference, duplicates included (`validate_references.ts` does not dedupe)
+                if self._store.get(ref_type, ref_id, space) is None:
+                    missing.append({"type": ref_type, "id": ref_id})
             if missing:
                 _fail(failures, plan, {"type": "missing_references", "references": missing})
 
@@ -159,9 +159,14 @@ class SavedObjectImporter:
         now = self._now()
         written = []
         for plan, result in zip(plans, migrated, strict=True):
+            # `extract_errors.ts`: a bulkCreate failure keeps its Boom payload and gets `type: "unknown"`
             message = attribute_error(plan.obj["type"], result.attributes)
             if message:
-                _fail(failures, plan, {"type": "unknown", "message": message, "statusCode": 400})
+                _fail(failures, plan, {**HttpError(400, message).payload(), "type": "unknown"})
+                continue
+            reason = mapping_error(plan.obj["type"], result.attributes) if result.fully_modelled else None
+            if reason:
+                _fail(failures, plan, {**bulk_mapping_failure(reason), "type": "unknown"})
                 continue
             self._store.save(self._stored(plan, result, space, options, new_ids, now))
             written.append(plan)

@@ -15,7 +15,7 @@ from .so_export import SavedObjectExporter
 from .so_find import find
 from .so_import import ImportOptions, SavedObjectImporter, check_file_name, parse_ndjson
 from .so_types import TYPES
-from .so_validation import attribute_error
+from .so_validation import attribute_error, bulk_mapping_failure, mapping_error, single_mapping_failure
 from .store import SavedObjectStore, StoredObject
 from .validation import expect, invalid, js_type, query_bool, reject_unknown_keys, require_object
 from .wire import Request, Response, json_response
@@ -104,7 +104,7 @@ class SavedObjectsApi:
         if type_ not in TYPES:
             raise unsupported_type(type_)
         doc = {**body, "type": type_, "id": request.params.get("id") or self._new_id()}
-        obj = self._create_one(doc, request.space, query_bool(request, "overwrite"))
+        obj = self._create_one(doc, request.space, query_bool(request, "overwrite"), bulk=False)
         if isinstance(obj, HttpError):
             raise obj
         return json_response(obj.to_api())
@@ -119,7 +119,7 @@ class SavedObjectsApi:
             if body.get("upsert") is None:
                 raise not_found_object(type_, id_)
             obj = self._create_one({"type": type_, "id": id_, "attributes": body["upsert"],
-                                    "references": body.get("references", [])}, request.space, False)
+                                    "references": body.get("references", [])}, request.space, False, bulk=False)
             if isinstance(obj, HttpError):
                 raise obj
         else:
@@ -129,6 +129,9 @@ class SavedObjectsApi:
             message = attribute_error(type_, merged)
             if message:
                 raise HttpError(400, message)
+            reason = mapping_error(type_, merged)
+            if reason:
+                raise HttpError(400, single_mapping_failure(reason))
             existing.attributes = merged
             if body.get("references") is not None:
                 existing.references = body["references"]
@@ -184,7 +187,9 @@ class SavedObjectsApi:
         for doc in docs:
             outcome = (self._create_one(doc, request.space, overwrite) if doc["type"] in TYPES
                        else unsupported_type(doc["type"]))
-            if isinstance(outcome, HttpError):
+            if isinstance(outcome, dict):
+                results.append({"id": doc["id"], "type": doc["type"], "error": outcome})
+            elif isinstance(outcome, HttpError):
                 results.append({"id": doc["id"], "type": doc["type"], "error": outcome.payload()})
             else:
                 results.append(outcome.to_api())
@@ -208,7 +213,12 @@ class SavedObjectsApi:
                 results.append({"id": id_, "type": type_,
                                 "error": object_error(409, f"Saved object [{type_}/{id_}] conflict")})
                 continue
-            existing.attributes = _deep_merge(existing.attributes, item.get("attributes") or {})
+            merged = _deep_merge(existing.attributes, item.get("attributes") or {})
+            reason = mapping_error(type_, merged)
+            if reason:  # the ES partial update fails that item (`getBulkOperationError`)
+                results.append({"id": id_, "type": type_, "error": bulk_mapping_failure(reason)})
+                continue
+            existing.attributes = merged
             if item.get("references") is not None:
                 existing.references = item["references"]
             existing.updated_at = self._now()
@@ -233,7 +243,9 @@ class SavedObjectsApi:
 
     # --- shared write paths ---------------------------------------------------------------------------------
 
-    def _create_one(self, doc: dict[str, Any], space: str, overwrite: bool) -> StoredObject | HttpError:
+    def _create_one(self, doc: dict[str, Any], space: str, overwrite: bool,
+                    bulk: bool = True) -> StoredObject | HttpError | dict[str, Any]:
+        """The stored object, or the error: an HttpError, or (bulk only) a raw per-item error payload."""
         type_, id_ = doc["type"], doc["id"]
         existing = self._store.find_any_space(type_, id_)
         if existing is not None and (not overwrite or space not in existing.namespaces):
@@ -242,6 +254,9 @@ class SavedObjectsApi:
         message = attribute_error(type_, migrated.attributes)
         if message:
             return HttpError(400, message)
+        reason = mapping_error(type_, migrated.attributes) if migrated.fully_modelled else None
+        if reason:
+            return bulk_mapping_failure(reason) if bulk else HttpError(400, single_mapping_failure(reason))
         now = self._now()
         namespaces = doc.get("initialNamespaces") or (existing.namespaces if existing else [space])
         return self._store.save(StoredObject(

@@ -23,7 +23,7 @@ class StoredObject:
     references: list[dict[str, Any]]
     namespaces: list[str]
     core_migration_version: str
-    type_migration_version: str
+    type_migration_version: str | None  # None for a type without migrations (links): Kibana stores no key
     created_at: str
     updated_at: str
     managed: bool = False
@@ -42,13 +42,15 @@ class StoredObject:
         body: dict[str, Any] = {"type": self.type, "id": self.id, "namespaces": list(self.namespaces)}
         if self.origin_id:
             body["originId"] = self.origin_id
+        body.update({"attributes": attributes, "references": list(self.references)})
+        # `serializer.ts#rawToSavedObject`: the compatibility `migrationVersion` only when there is a
+        # typeMigrationVersion, and `typeMigrationVersion` only when stored
+        if self.type_migration_version:
+            body["migrationVersion"] = {self.type: self.type_migration_version}
+        body["coreMigrationVersion"] = self.core_migration_version
+        if self.type_migration_version is not None:
+            body["typeMigrationVersion"] = self.type_migration_version
         body.update({
-            "attributes": attributes,
-            "references": list(self.references),
-            # compatibility field added by the deprecated HTTP routes, not by import/export
-            "migrationVersion": {self.type: self.type_migration_version},
-            "coreMigrationVersion": self.core_migration_version,
-            "typeMigrationVersion": self.type_migration_version,
             "managed": self.managed,
             "updated_at": self.updated_at,
             "created_at": self.created_at,
@@ -59,7 +61,8 @@ class StoredObject:
     def to_export(self) -> dict[str, Any]:
         """An export line's object: no namespaces, no migrationVersion (reference 2.5)."""
         body = self.to_api()
-        del body["namespaces"], body["migrationVersion"]
+        del body["namespaces"]
+        body.pop("migrationVersion", None)
         return body
 
 
@@ -89,3 +92,12 @@ class SavedObjectStore:
 
     def remove(self, type_: str, id_: str) -> None:
         self._objects.pop((type_, id_), None)
+
+    def delete_namespace(self, space: str) -> None:
+        """`deleteByNamespace` (space deletion): objects only in `space` go, shared ones just leave it."""
+        for key, obj in list(self._objects.items()):
+            if space in obj.namespaces:
+                if len(obj.namespaces) == 1:
+                    del self._objects[key]
+                else:
+                    obj.namespaces = [s for s in obj.namespaces if s != space]
