@@ -23,11 +23,17 @@ from kibana_sync.kibana.connection import ConnectionRequest
 @sync_options
 @click.option("--output", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True,
               help="markdown suits a pull-request comment.")
-def diff(objects_dir: Path, strict: bool, prune: bool, id_suffix: str, update_secrets: bool, color: bool | None,
-         connection: ConnectionRequest, output: str) -> None:
-    """Show what push would change. Exit 0 in sync, 1 changes pending, 2 error."""
+@click.option("--fail-on-unmanaged", is_flag=True,
+              help="Exit 1 when the space holds objects the repo does not have (made by hand in Kibana).")
+def diff(objects_dir: Path, strict: bool, prune: bool, id_suffix: str, update_secrets: bool, max_delete: int | None,
+         adopt: bool, color: bool | None, connection: ConnectionRequest, output: str, fail_on_unmanaged: bool) -> None:
+    """Show what push would change, objects made by hand with the repo's ids (conflicts) and objects in the
+    space the repo does not have. Exit 0 in sync, 1 changes or conflicts pending, 2 error."""
     build = build_for_target(objects_dir, strict, id_suffix)
     with connect(connection) as client:
-        plan = plan_or_exit(client, build, prune, update_secrets)
+        plan = plan_or_exit(client, build, prune, update_secrets, adopt=adopt, max_delete=max_delete)
     click.echo(render_plan(plan, output, client, use_colour(color)))
-    sys.exit(EXIT_ERROR if plan.errors else EXIT_CHANGES if plan.has_changes else EXIT_OK)
+    if plan.errors or plan.refusals:
+        sys.exit(EXIT_ERROR)
+    pending = plan.has_changes or (fail_on_unmanaged and plan.unmanaged)
+    sys.exit(EXIT_CHANGES if pending else EXIT_OK)

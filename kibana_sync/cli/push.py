@@ -22,7 +22,7 @@ from kibana_sync.cli.sync_options import (
 )
 from kibana_sync.kibana.client import KibanaClient
 from kibana_sync.kibana.connection import ConnectionRequest
-from kibana_sync.sync.apply import CROSS_SPACE_HINT, Outcome, apply_plan
+from kibana_sync.sync.apply import CROSS_SPACE_HINT, Applied, Outcome, apply_plan
 from kibana_sync.sync.plan import Plan, check_secrets
 from kibana_sync.sync.report import dump_json, plan_document, render_text
 
@@ -31,27 +31,34 @@ from kibana_sync.sync.report import dump_json, plan_document, render_text
 @sync_options
 @click.option("--dry-run", is_flag=True, help="Print the plan and write nothing (exit codes as for diff).")
 @click.option("--output", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def push(objects_dir: Path, strict: bool, prune: bool, id_suffix: str, update_secrets: bool, color: bool | None,
-         connection: ConnectionRequest, dry_run: bool, output: str) -> None:
+def push(objects_dir: Path, strict: bool, prune: bool, id_suffix: str, update_secrets: bool, max_delete: int | None,
+         adopt: bool, color: bool | None, connection: ConnectionRequest, dry_run: bool, output: str) -> None:
     """Make Kibana match the YAML: create and update objects (and with --prune delete stale ones).
 
+    Never overwrites an object made without kibana-sync (unless --adopt), never writes an object whose
+    dependencies failed in the same push, and refuses a prune that looks like a mistake.
     Exit 0 when everything was applied (or nothing needed to be), 2 on any error.
     """
     build = build_for_target(objects_dir, strict, id_suffix)
     colour = use_colour(color)
     with connect(connection) as client:
-        plan = plan_or_exit(client, build, prune, update_secrets)
+        plan = plan_or_exit(client, build, prune, update_secrets, adopt=adopt, max_delete=max_delete)
         check_secrets(plan, os.environ)
-        if plan.errors:
+        blocking = [*plan.errors, *plan.conflicts]
+        if blocking or plan.refusals:
             # Stopping before the first write: a push that stopped halfway would leave what it wrote.
             if output == "json":
-                refused = [Outcome(c, False, c.error) for c in plan.errors]
+                refused = [Outcome(c, False, c.error or c.conflict) for c in blocking]
                 click.echo(_push_json(plan, refused, client, stopped=True))
             else:
                 click.echo(render_text(plan, color=colour))
                 stopped = "Dry run: push would stop" if dry_run else "Push stopped"
-                click.echo(f"{stopped} before writing anything: {len(plan.errors)} object(s) cannot be "
-                           "written (marked ! above).")
+                reasons = []
+                if blocking:
+                    reasons.append(f"{len(blocking)} object(s) cannot be written (marked ! above)")
+                if plan.refusals:
+                    reasons.append("the prune guards refused the deletions: " + "; ".join(plan.refusals))
+                click.echo(f"{stopped} before writing anything: {'; '.join(reasons)}.")
             sys.exit(EXIT_ERROR)
         if dry_run or not plan.has_changes:
             click.echo(render_plan(plan, output, client, colour))
@@ -61,12 +68,14 @@ def push(objects_dir: Path, strict: bool, prune: bool, id_suffix: str, update_se
         outcomes = apply_plan(client, plan, environ=os.environ, progress=_progress_reporter(plan, output, colour))
     failed = [o for o in outcomes if not o.ok]
     if output == "json":
-        click.echo(_push_json(plan, outcomes, client))
+        click.echo(_push_json(plan, outcomes, client, stopped_reason=outcomes.stopped))
     else:
-        click.echo(_push_summary(outcomes))
+        if outcomes.stopped:
+            click.echo(click.style(f"error: {outcomes.stopped}", fg="red") if colour else f"error: {outcomes.stopped}")
+        click.echo(_push_summary(outcomes, len(plan.changes)))
     if any(o.id_taken_elsewhere for o in failed):
         click.echo(CROSS_SPACE_HINT.format(space=client.settings.space), err=output == "json")
-    sys.exit(EXIT_ERROR if failed else EXIT_OK)
+    sys.exit(EXIT_ERROR if failed or outcomes.stopped else EXIT_OK)
 
 
 def _progress_reporter(plan: Plan, output: str, colour: bool) -> Callable[[Outcome], None]:
@@ -90,23 +99,34 @@ def _progress_reporter(plan: Plan, output: str, colour: bool) -> Callable[[Outco
     return report
 
 
-def _push_summary(outcomes: list[Outcome]) -> str:
-    failed = sum(not o.ok for o in outcomes)
+def _push_summary(outcomes: Applied, planned: int) -> str:
+    skipped = sum(o.skipped for o in outcomes)
+    failed = sum(not o.ok and not o.skipped for o in outcomes)
+    unattempted = planned - len(outcomes)
     counts: dict[str, int] = {}
     for outcome in outcomes:
         if outcome.ok:
             counts[outcome.message] = counts.get(outcome.message, 0) + 1
     done = ", ".join(f"{n} {what}" for what, n in sorted(counts.items())) or "nothing applied"
-    if failed:
-        return (f"Push incomplete: {done}; {failed} failed (see above). Fix the cause and push again: "
+    if failed or skipped or unattempted:
+        parts = [f"{failed} failed"]
+        if skipped:
+            parts.append(f"{skipped} not attempted because something they need failed")
+        if unattempted:
+            parts.append(f"{unattempted} not attempted after the push stopped")
+        return (f"Push incomplete: {done}; {'; '.join(parts)} (see above). Fix the cause and push again: "
                 "the next push only sends what is still different.")
     return f"Push complete: {done}."
 
 
-def _push_json(plan: Plan, outcomes: list[Outcome], client: KibanaClient, *, stopped: bool = False) -> str:
+def _push_json(plan: Plan, outcomes: list[Outcome], client: KibanaClient, *, stopped: bool = False,
+               stopped_reason: str = "") -> str:
     doc = plan_document(plan, target=target_of(client))
     doc["stopped_before_writing"] = stopped
+    if stopped_reason:
+        doc["stopped"] = stopped_reason
     doc["results"] = [{"action": o.change.action.value, "type": o.change.type, "id": o.change.id, "ok": o.ok,
-                       "message": o.message, "id_taken_elsewhere": o.id_taken_elsewhere} for o in outcomes]
+                       "message": o.message, "id_taken_elsewhere": o.id_taken_elsewhere,
+                       **({"skipped": True} if o.skipped else {})} for o in outcomes]
     doc["failed"] = sum(not o.ok for o in outcomes)
     return dump_json(doc)

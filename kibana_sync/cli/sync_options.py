@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from kibana_sync.cli.common import EXIT_ERROR, load_or_exit, objects_option, strict_option
-from kibana_sync.kibana.client import KibanaClient, KibanaError
+from kibana_sync.kibana.client import KibanaClient, KibanaError, connection_warnings
 from kibana_sync.kibana.connection import ConnectionRequest, connection_options
 from kibana_sync.project.build import Build, compile_project
 from kibana_sync.project.id_suffix import with_id_suffix
@@ -31,6 +31,12 @@ def sync_options(command: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--update-secrets", is_flag=True,
                      help="Rewrite connectors even when nothing but their secrets may differ "
                           "(Kibana never returns secrets, so they cannot be compared)."),
+        click.option("--max-delete", type=click.IntRange(min=0), default=None, metavar="N",
+                     help="Let --prune delete up to N objects even when the objects folder has none of their kind "
+                          "or more than half of the managed objects would go (refused otherwise)."),
+        click.option("--adopt", is_flag=True,
+                     help="Take over objects with the repo's ids that exist in Kibana without kibana-sync's marker "
+                          "(made by hand); without it they are conflicts and push writes nothing."),
         click.option("--color/--no-color", default=None, help="Colour the plan (default: only on a terminal)."),
         connection_options,
     ]
@@ -44,13 +50,18 @@ def build_for_target(objects_dir: Path, strict: bool, id_suffix: str) -> Build:
 
 
 def connect(connection: ConnectionRequest) -> KibanaClient:
-    return KibanaClient(connection.resolve())
+    settings = connection.resolve()
+    for warning in connection_warnings(settings):
+        click.echo(f"warning: {warning}", err=True)
+    return KibanaClient(settings)
 
 
-def plan_or_exit(client: KibanaClient, build: Build, prune: bool, update_secrets: bool) -> Plan:
+def plan_or_exit(client: KibanaClient, build: Build, prune: bool, update_secrets: bool, *, adopt: bool = False,
+                 max_delete: int | None = None) -> Plan:
     try:
         check_target(client)
-        return make_plan(client, build, prune=prune, update_secrets=update_secrets)
+        return make_plan(client, build, prune=prune, update_secrets=update_secrets, adopt=adopt,
+                         max_delete=max_delete)
     except KibanaError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_ERROR)

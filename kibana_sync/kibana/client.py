@@ -6,17 +6,21 @@ or ``KibanaError``. Requests that are safe to repeat are retried on overload and
 
 from __future__ import annotations
 
+import base64
+import binascii
 import email.utils
+import ipaddress
 import json
 import logging
 import random
+import re
 import ssl
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, quote_plus, urlsplit
 
 import httpx
 
@@ -162,7 +166,7 @@ class KibanaClient:
                 exported.setdefault((item.obj["type"], item.obj["id"]), item.obj)
         return list(exported.values())
 
-    def find(self, types: list[str], has_reference: dict | None = None, per_page: int = 1000,
+    def find(self, types: list[str], has_reference: dict | list[dict] | None = None, per_page: int = 1000,
              fields: list[str] | None = None) -> list[dict]:
         """Every object of the given types (optionally referencing ``has_reference``), all pages; ``fields``
         limits the attributes returned."""
@@ -338,6 +342,10 @@ class KibanaClient:
     def _transport_error(self, exc: httpx.HTTPError, method: str, url: str) -> KibanaError:
         where = f"Kibana at {self.settings.url} ({method} {url})"
         detail = self._scrub(str(exc)) or type(exc).__name__
+        if _plain_http_answer(exc) and self.settings.url.startswith("https://"):
+            plain = "http://" + self.settings.url.removeprefix("https://")
+            return KibanaError(f"{where} answered in plain HTTP on an https:// URL (no TLS there): use {plain} "
+                               "or enable TLS in Kibana (server.ssl.enabled)")
         if _tls_failure(exc):
             return KibanaError(f"cannot verify the TLS certificate of {where}: {detail}; give the CA that signed "
                                "it with --ca-cert or KIBANA_CA_CERT (or --insecure for a throwaway test stack)")
@@ -378,9 +386,59 @@ class KibanaClient:
         return KibanaError(message, status, body or None)
 
     def _scrub(self, text: str) -> str:
-        for secret in self.settings.secrets():
-            text = text.replace(secret, "***")
-        return text
+        return scrub_secrets(text, self.settings.secrets())
+
+
+def secret_forms(secret: str) -> set[str]:
+    """Every encoding of ``secret`` that could end up in a message: as is, URL-encoded, and for an API key (base64
+    ``id:key``) the decoded pair and its key half."""
+    forms = {secret, quote(secret, safe=""), quote_plus(secret)}
+    try:
+        decoded = base64.b64decode(secret + "=" * (-len(secret) % 4), validate=True).decode("ascii")
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        decoded = ""
+    if ":" in decoded and decoded.isprintable():
+        forms |= {decoded, decoded.split(":", 1)[1], quote(decoded, safe="")}
+    return {f for f in forms if f}
+
+
+# Shorter secrets are replaced only as whole words, so a short test value does not mangle every word holding it.
+MIN_SECRET_ANYWHERE = 6
+
+
+def scrub_secrets(text: str, secrets: Iterable[str]) -> str:
+    """``text`` with every known encoding of every secret replaced by ``***``, longest first."""
+    forms = sorted({f for s in secrets if s for f in secret_forms(s)}, key=len, reverse=True)
+    for form in forms:
+        if len(form) >= MIN_SECRET_ANYWHERE:
+            text = text.replace(form, "***")
+        else:
+            text = re.sub(rf"(?<!\w){re.escape(form)}(?!\w)", "***", text)
+    return text
+
+
+def connection_warnings(settings: ConnectionSettings) -> list[str]:
+    """What a platform team should hear about before credentials are sent: no certificate check, or a password
+    sent in clear text to another machine."""
+    warnings = []
+    if settings.insecure and settings.url.startswith("https://"):
+        warnings.append("--insecure: Kibana's TLS certificate is not verified, so anyone on the path can pose as "
+                        "Kibana, read the credentials and change what is pushed; give its CA with --ca-cert instead")
+    host = urlsplit(settings.url).hostname or ""
+    if settings.url.startswith("http://") and settings.authorization is not None and not _is_loopback(host):
+        what = "an API key" if settings.api_key is not None else "a username and password (basic auth)"
+        warnings.append(f"{what} is sent over plain http to {host}, readable by anyone on the network; "
+                        "use an https:// URL")
+    return warnings
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def _boom(response: httpx.Response) -> dict:
@@ -408,6 +466,19 @@ def _license_hint(connector_type: str | None) -> Iterator[None]:
 def _worth_retrying(exc: httpx.HTTPError) -> bool:
     """Dropped or refused connections may succeed next time; a certificate Kibana does not match never will."""
     return isinstance(exc, RETRY_ERRORS) and not _tls_failure(exc)
+
+
+def _plain_http_answer(exc: BaseException) -> bool:
+    """A TLS handshake answered with plain HTTP: OpenSSL reads "HTTP/1.1 400" as a bad record header."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        text = str(seen).lower()
+        if isinstance(seen, ssl.SSLError) and any(m in text for m in (
+                "wrong_version_number", "wrong version number", "http_request", "record_layer_failure",
+                "packet length too long", "unknown protocol")):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def _tls_failure(exc: BaseException) -> bool:

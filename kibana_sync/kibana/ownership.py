@@ -12,6 +12,7 @@ not know which suffix wrote what it reads.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from kibana_sync.kibana.format import reference, saved_object
@@ -20,6 +21,21 @@ MANAGED_TAG_ID = "kibana-sync-managed"
 MANAGED_TAG_NAME = "managed-by-kibana-sync"
 MANAGED_TAG_REF = reference("tag", MANAGED_TAG_ID, f"tag-ref-{MANAGED_TAG_ID}")
 RULE_MARKER_TAG = "managed-by-kibana-sync"
+
+
+@dataclass(frozen=True)
+class Marker:
+    """One owner's marker: the tag id saved objects reference and the tag rules carry, for one ``--id-suffix``."""
+
+    suffix: str = ""
+
+    @property
+    def tag_id(self) -> str:
+        return MANAGED_TAG_ID + self.suffix
+
+    @property
+    def rule_tag(self) -> str:
+        return RULE_MARKER_TAG + self.suffix
 
 
 def managed_tag_object() -> dict[str, Any]:
@@ -76,6 +92,11 @@ def unmark_rule(body: dict[str, Any]) -> dict[str, Any]:
     if not any(_is_rule_marker(t) for t in tags):
         return body
     return {**body, "tags": [t for t in tags if not _is_rule_marker(t)]}
+
+
+def is_rule_marked_by_anyone(rule: dict[str, Any]) -> bool:
+    """Whether any suffix's kibana-sync wrote ``rule`` (so it is nobody's hand-made rule)."""
+    return any(_is_rule_marker(t) for t in rule.get("tags") or [])
 
 
 def is_marked_rule(rule: dict[str, Any], marker: str = RULE_MARKER_TAG) -> bool:

@@ -39,6 +39,7 @@ class Entry:
     id: str
     model: Any
     source: SourceFile
+    adopt: bool = False  # ``adopt: true`` in the YAML: push may take over an object of this id made by hand
 
     def diagnostic(self, path: tuple[str | int, ...], message: str,
                    severity: Severity = Severity.ERROR) -> Diagnostic:

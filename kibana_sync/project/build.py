@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kibana_sync.kibana.ownership import managed_tag_object, mark_rule, mark_saved_object
+from kibana_sync.kibana.ownership import managed_tag_object
+from kibana_sync.kibana.stores.base import Key
+from kibana_sync.kibana.stores.registry import store_named
 from kibana_sync.kinds.registry import all_kinds
 from kibana_sync.project.loader import Project
 
@@ -26,10 +28,26 @@ class Build:
     saved_objects: list[dict[str, Any]] = field(default_factory=list)
     rules: dict[str, dict[str, Any]] = field(default_factory=dict)
     connectors: dict[str, dict[str, Any]] = field(default_factory=dict)
+    adopt: set[str] = field(default_factory=set)  # ids whose YAML says ``adopt: true``
 
     @property
     def count(self) -> int:
         return len(self.saved_objects) + len(self.rules) + len(self.connectors)
+
+    def objects_of(self, store: str) -> dict[Key, dict[str, Any]]:
+        """What this build sends to one store, keyed as the store keys objects, in apply order."""
+        if store == "saved_objects":
+            return {(o["type"], o["id"]): o for o in self.saved_objects}
+        held = {"rules": ("rule", self.rules), "connectors": ("connector", self.connectors)}.get(store)
+        return {} if held is None else {(held[0], id_): body for id_, body in held[1].items()}
+
+    def add(self, store: str, id_: str, body: dict[str, Any]) -> None:
+        if store == "saved_objects":
+            self.saved_objects.append(body)
+        elif store == "rules":
+            self.rules[id_] = body
+        else:
+            self.connectors[id_] = body
 
 
 def compile_project(project: Project) -> Build:
@@ -39,13 +57,9 @@ def compile_project(project: Project) -> Build:
     build = Build(saved_objects=[managed_tag_object()])
     for kind in all_kinds():  # apply order: referenced kinds first
         for entry in sorted(project.of_kind(kind.name), key=lambda e: e.id):
-            compiled = project.compiled(entry)
-            if kind.store == "saved_objects":
-                build.saved_objects.append(mark_saved_object(compiled))
-            elif kind.store == "rules":
-                build.rules[entry.id] = mark_rule(compiled)
-            else:
-                build.connectors[entry.id] = compiled
+            build.add(kind.store, entry.id, store_named(kind.store).mark(kind.compile(entry, project)))
+            if getattr(entry, "adopt", False):
+                build.adopt.add(entry.id)
     return build
 
 

@@ -3,7 +3,6 @@ and check that ids are unique and references resolve. Every problem is collected
 
 from __future__ import annotations
 
-import json
 import multiprocessing
 import os
 import re
@@ -34,20 +33,12 @@ class Project:
     diagnostics: Diagnostics = field(default_factory=Diagnostics)
     _by_id: dict[str, Entry] = field(default_factory=dict, repr=False)
     unloaded: dict[str, str] = field(default_factory=dict)  # id -> file, for files with errors
-    _compiled: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
 
     def get(self, id_: str) -> Entry | None:
         return self._by_id.get(id_)
 
     def of_kind(self, name: str) -> list[Entry]:
         return [e for e in self.entries if e.kind.name == name]
-
-    def compiled(self, entry: Entry) -> dict[str, Any]:
-        """What ``entry`` compiles to, compiled once: the size check on load and the build share it."""
-        body = self._compiled.get(entry.id)
-        if body is None:
-            body = self._compiled[entry.id] = entry.kind.compile(entry, self)
-        return body
 
     def resolve(self, ref: str | External) -> str:
         """The Kibana id a reference stands for (entries' ids are Kibana ids)."""
@@ -85,38 +76,9 @@ def load_project(root: Path, strict: bool = False) -> Project:
     _check_references(project)
     for entry in project.entries:
         project.diagnostics.extend(entry.kind.check(entry, project))
-    if project.ok:
-        project.diagnostics.extend(oversized_objects(project))
     if strict:
         project.diagnostics = project.diagnostics.escalated()
     return project
-
-
-# Kibana refuses an import body over savedObjects.maxImportPayloadBytes (default 26,214,400 bytes; reference.md
-# 2.8). A push sends each saved object inside such a body with multipart framing (kibana/client.py,
-# MULTIPART_OVERHEAD) and build adds the ownership marker reference: this much is kept free for both.
-MAX_IMPORT_BYTES = 26_214_400
-IMPORT_ENVELOPE_BYTES = 2_048
-
-
-def oversized_objects(project: Project) -> list[Diagnostic]:
-    """Saved objects whose compiled form Kibana could not import even alone, each pointing at its file: found by
-    validate and build instead of by a failed push."""
-    budget = MAX_IMPORT_BYTES - IMPORT_ENVELOPE_BYTES
-    out = []
-    for entry in project.entries:
-        if entry.kind.store != "saved_objects":
-            continue  # rules and connectors go one JSON body per request, far from any such limit
-        line = json.dumps(project.compiled(entry), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-        if 4 * len(line) <= budget:  # UTF-8 takes at most 4 bytes a character: no need to encode
-            continue
-        size = len(line.encode())
-        if size > budget:
-            out.append(entry.diagnostic((), f"compiles to a {size:,}-byte saved object; Kibana imports at most "
-                                            f"{MAX_IMPORT_BYTES:,} bytes at once (savedObjects.maxImportPayloadBytes, "
-                                            f"{IMPORT_ENVELOPE_BYTES:,} of them kept for the request around it): "
-                                            "split it, e.g. into dashboards with fewer panels (limit on input)"))
-    return out
 
 
 # Parsing YAML is about a third of loading a large tree and needs nothing from other files, so from this many
@@ -151,8 +113,8 @@ def read_source(file: tuple[Path, str]) -> SourceFile | Diagnostic:
         return read_yaml(path, display)
     except YAMLSourceError as exc:
         return Diagnostic(display, exc.line, exc.column, "", exc.message)
-    except OSError as exc:
-        return Diagnostic(display, 1, 1, "", f"cannot read the file: {exc.strerror or exc}")
+    except UnicodeDecodeError:
+        return Diagnostic(display, 1, 1, "", "file is not UTF-8 text")
 
 
 def _yaml_files(root: Path) -> Iterator[Path]:
@@ -192,14 +154,20 @@ def _load_entry(kind: Kind, source: SourceFile | Diagnostic, rel: Path, display:
         got = "an empty file" if source.data is None else type(source.data).__name__
         diags.add(Diagnostic(display, 1, 1, "", f"expected a mapping with the {kind.name}'s fields, got {got}"))
         return None
+    # ``adopt`` is about ownership in Kibana, not about the object: every kind accepts it, none compiles it.
+    adopt = source.data.get("adopt", False)
+    if not isinstance(adopt, bool):
+        line, col, field_path = source.locate(("adopt",))
+        diags.add(Diagnostic(display, line, col, field_path, "expected true or false"))
+        return None
     try:
-        model = kind.model.model_validate(source.data)
+        model = kind.model.model_validate({k: v for k, v in source.data.items() if k != "adopt"})
     except ValidationError as exc:
         for err in exc.errors():
             diags.add(_pydantic_diagnostic(source, kind, err))
         return None
     id_ = getattr(model, "id", None) or derived_id(rel)
-    return Entry(kind=kind, id=id_, model=model, source=source)
+    return Entry(kind=kind, id=id_, model=model, source=source, adopt=adopt)
 
 
 def _pydantic_diagnostic(source: SourceFile, kind: Kind, err: dict[str, Any]) -> Diagnostic:

@@ -1,77 +1,65 @@
 """The plan: what ``push`` would change, computed from the build (desired) and what Kibana has (live).
 
-Pure: no I/O. Both sides go through the same kind's ``normalise`` before they are compared, so an object that
-was just pushed compares equal (no perpetual drift from fields Kibana adds or re-encodes).
+Pure: no I/O. The same steps run for every store (saved objects, rules, connectors, ...): an object Kibana lacks
+is a create; one Kibana has is compared by the store's planner (``store_plans``); one that Kibana has without
+this owner's marker is a conflict unless adopted; a marked object the repo no longer has is stale (deleted with
+``--prune``, within the prune guards). Both sides go through the same kind's ``normalise`` before they are
+compared, so an object that was just pushed compares equal.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Any
 
-from kibana_sync.kibana.format import strip_server_fields
-from kibana_sync.kibana.ownership import MANAGED_TAG_NAME, is_marked_rule, marker_suffix, rule_marker_tag
-from kibana_sync.kinds.connector.kind import missing_secret_variables, secret_variables
-from kibana_sync.kinds.registry import all_kinds, apply_position, kind_for_saved_object_type, kind_named
-from kibana_sync.kinds.rule.kind import requires_recreate
+from kibana_sync.kibana.ownership import MANAGED_TAG_NAME, Marker, marker_suffix, rule_marker_tag
+from kibana_sync.kibana.stores.base import Key, SpaceView, Store
+from kibana_sync.kibana.stores.registry import all_stores
+from kibana_sync.kinds.base import Kind
+from kibana_sync.kinds.registry import all_kinds, apply_position
 from kibana_sync.project.build import Build
-from kibana_sync.sync.field_diff import FieldChange, field_changes, object_title
+from kibana_sync.sync.change import Action, Change
+from kibana_sync.sync.field_diff import object_title
+from kibana_sync.sync.store_plans import planner_for
+
+ADOPT_HINT = ("push will not overwrite it: delete it in Kibana, give the YAML another id, or take it over with "
+              "`push --adopt` (all such objects) or `adopt: true` in its YAML")
+# Share of the managed objects one push may delete without --max-delete.
+MAX_DELETE_SHARE = 0.5
 
 
-class Action(StrEnum):
-    CREATE = "create"
-    UPDATE = "update"
-    DELETE = "delete"
-    RECREATE = "recreate"  # a rule's type or consumer, a connector's type: the APIs cannot update those
-    ENABLE = "enable"
-    DISABLE = "disable"
+@dataclass(frozen=True)
+class Unmanaged:
+    """An object in the space that the repo does not have and no kibana-sync owner wrote (made by hand)."""
 
-
-SIGNS: dict[Action, str] = {
-    Action.CREATE: "+", Action.UPDATE: "~", Action.DELETE: "-", Action.RECREATE: "-+",
-    Action.ENABLE: "~", Action.DISABLE: "~",
-}
+    kind: str
+    type: str
+    id: str
+    title: str
 
 
 @dataclass
-class Change:
-    """One object to write or delete, with what differs in the user's terms."""
+class Kept:
+    """A stale managed object that prune leaves in place because objects made by hand still use it."""
 
-    action: Action
-    store: str  # the kind's store: "saved_objects" | "rules" | "connectors"
-    kind: str  # kind name for messages ("dashboard"), or the saved-object type when no kind owns it
-    type: str  # saved-object type, "rule" or "connector"
-    id: str
-    title: str
-    desired: dict[str, Any] | None = None  # what to send (compiled), None for deletes
-    fields: list[FieldChange] = field(default_factory=list)
-    set_enabled: bool | None = None  # rules: enable/disable after an update
-    live: dict[str, Any] | None = None  # a recreated rule as Kibana had it, put back if the create fails
-    note: str = ""
-    error: str = ""  # why push cannot write it; a plan with any error writes nothing
-
-    @property
-    def sign(self) -> str:
-        return "!" if self.error else SIGNS[self.action]
-
-    @property
-    def label(self) -> str:
-        return f'{self.kind.replace("_", " ")} "{self.title}"'
+    change: Change
+    users: list[Unmanaged]
 
 
 @dataclass
 class LiveState:
-    """What Kibana has, as read by ``live.read_live``; keys match the build's."""
+    """What Kibana has, as read by ``live.read_live``: one view per store, keyed like the build."""
 
-    saved_objects: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
-    marked_saved_objects: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
-    rules: dict[str, dict[str, Any]] = field(default_factory=dict)
-    connectors: dict[str, dict[str, Any]] = field(default_factory=dict)
-    # (type, id) -> other spaces that hold that id, for objects this space lacks; types "rule", "connector" too
-    elsewhere: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    views: dict[str, SpaceView] = field(default_factory=dict)
+    # key -> other spaces that hold that id, for objects this space lacks
+    elsewhere: dict[Key, list[str]] = field(default_factory=dict)
+    # key of a prune candidate -> objects in the space that reference it (read only with --prune)
+    referrers: dict[Key, list[dict[str, Any]]] = field(default_factory=dict)
     space: str = "default"  # the space read, for the --id-suffix the errors propose
+
+    def view(self, store: str) -> SpaceView:
+        return self.views.setdefault(store, SpaceView())
 
 
 @dataclass
@@ -79,6 +67,9 @@ class Plan:
     changes: list[Change] = field(default_factory=list)
     unchanged: int = 0
     stale: int = 0  # managed objects whose YAML is gone, left in place because --prune was not given
+    unmanaged: list[Unmanaged] = field(default_factory=list)
+    kept: list[Kept] = field(default_factory=list)
+    refusals: list[str] = field(default_factory=list)  # prune guards that stop the whole push
 
     @property
     def has_changes(self) -> bool:
@@ -88,8 +79,12 @@ class Plan:
     def errors(self) -> list[Change]:
         return [c for c in self.changes if c.error]
 
+    @property
+    def conflicts(self) -> list[Change]:
+        return [c for c in self.changes if c.conflict and not c.error]
+
     def count(self, *actions: Action) -> int:
-        return sum(c.action in actions for c in self.changes)
+        return sum(c.action in actions and not c.conflict for c in self.changes)
 
     def summary(self) -> dict[str, int]:
         return {
@@ -100,17 +95,136 @@ class Plan:
             "unchanged": self.unchanged,
             # Only when there are any, so tools reading the summary of a clean plan see the same keys as before.
             **({"error": len(self.errors)} if self.errors else {}),
+            **({"conflict": len(self.conflicts)} if self.conflicts else {}),
             **({"stale": self.stale} if self.stale else {}),
+            **({"unmanaged": len(self.unmanaged)} if self.unmanaged else {}),
+            **({"kept": len(self.kept)} if self.kept else {}),
+            **({"refused": len(self.refusals)} if self.refusals else {}),
         }
 
 
-def compute_plan(build: Build, live: LiveState, *, prune: bool = False, update_secrets: bool = False) -> Plan:
+def compute_plan(build: Build, live: LiveState, *, prune: bool = False, update_secrets: bool = False,
+                 adopt: bool = False, max_delete: int | None = None) -> Plan:
     plan = Plan()
-    _plan_saved_objects(plan, build, live, prune)
-    _plan_connectors(plan, build, live, update_secrets)
-    _plan_rules(plan, build, live, prune)
+    marker = marker_of(build)
+    managed = 0
+    for store in all_stores():
+        desired = build.objects_of(store.name)
+        view = live.view(store.name)
+        for key, body in desired.items():
+            _plan_object(plan, store, key, body, view.found.get(key), marker,
+                         adopt=adopt or key[1] in build.adopt, update_secrets=update_secrets)
+        owned = [obj for k, obj in view.listed.items() if store.prunable and store.is_marked(obj, marker)]
+        managed += len(owned)
+        stale = [obj for obj in owned if _key(obj, store) not in desired]
+        if prune:
+            _plan_deletes(plan, store, stale, live)
+        else:
+            plan.stale += len(stale)
+        plan.unmanaged.extend(_unmanaged(store, view, desired))
     _mark_id_collisions(plan, live)
+    if prune:
+        plan.refusals = prune_refusals(plan, build, managed, max_delete)
     return plan
+
+
+def _key(obj: dict[str, Any], store: Store) -> Key:
+    return (obj.get("type") or _store_type(store), obj["id"])
+
+
+def _store_type(store: Store) -> str:
+    """The key type of a store whose objects have no ``type`` of their own (a rule, a connector)."""
+    kind = next((k for k in all_kinds() if k.store == store.name), None)
+    return kind.name if kind else store.name
+
+
+def kind_of(store: str, type_: str) -> Kind | None:
+    """The kind that owns objects of ``type_`` in ``store`` (None for a saved-object type no kind handles)."""
+    for kind in all_kinds():
+        if kind.store == store and kind.saved_object_type in (type_, None):
+            return kind
+    return None
+
+
+def _plan_object(plan: Plan, store: Store, key: Key, body: dict[str, Any], current: dict[str, Any] | None,
+                 marker: Marker, *, adopt: bool, update_secrets: bool) -> None:
+    kind = kind_of(store.name, key[0])
+    change = Change(Action.CREATE, store.name, kind.name if kind else key[0], key[0], key[1],
+                    object_title(key[0], body) or key[1], desired=body)
+    if current is None:
+        plan.changes.append(change)
+        return
+    if store.can_mark and not store.is_marked(current, marker):
+        if not adopt:
+            change.action = Action.UPDATE
+            change.conflict = (f"exists in Kibana without kibana-sync's marker, last updated "
+                               f"{store.last_updated(current)} (made by hand?); {ADOPT_HINT}")
+            plan.changes.append(change)
+            return
+        change.adopted = True
+    if planner_for(store).compare(change, kind, current, body, update_secrets=update_secrets):
+        if change.adopted:
+            change.note = "; ".join(p for p in ("adopted: made without kibana-sync, managed from now on",
+                                                change.note) if p)
+        plan.changes.append(change)
+    else:
+        plan.unchanged += 1
+
+
+def _plan_deletes(plan: Plan, store: Store, stale: list[dict[str, Any]], live: LiveState) -> None:
+    # Deleting in reverse apply order keeps referrers from pointing at already-deleted objects.
+    for obj in sorted(stale, key=lambda o: _delete_order(store, o)):
+        key = _key(obj, store)
+        kind = kind_of(store.name, key[0])
+        change = Change(Action.DELETE, store.name, kind.name if kind else key[0], key[0], key[1],
+                        object_title(key[0], obj) or key[1])
+        users = [_unmanaged_entry(store, u) for u in live.referrers.get(key, [])
+                 if not store.is_marked_by_anyone(u)]
+        if users:
+            plan.kept.append(Kept(change, users))
+        else:
+            plan.changes.append(change)
+
+
+def _delete_order(store: Store, obj: dict[str, Any]) -> tuple[int, str]:
+    kind = kind_of(store.name, _key(obj, store)[0])
+    return (-(apply_position(kind) if kind else len(all_kinds())), obj["id"])
+
+
+def _unmanaged(store: Store, view: SpaceView, desired: Mapping[Key, Any]) -> list[Unmanaged]:
+    return sorted((_unmanaged_entry(store, obj) for key, obj in view.listed.items()
+                   if key not in desired and not store.is_marked_by_anyone(obj) and not store.is_builtin(obj)),
+                  key=lambda u: (u.kind, u.title.lower(), u.id))
+
+
+def _unmanaged_entry(store: Store, obj: dict[str, Any]) -> Unmanaged:
+    key = _key(obj, store)
+    kind = kind_of(store.name, key[0])
+    return Unmanaged(kind.name if kind else key[0], key[0], key[1], object_title(key[0], obj) or key[1])
+
+
+def prune_refusals(plan: Plan, build: Build, managed: int, max_delete: int | None) -> list[str]:
+    """Why this prune must not run (empty when it may): an objects folder with nothing (or nothing of a kind
+    being deleted) in it is far likelier a wrong path than a wish to empty the space, and so is deleting more
+    than half of what this repo manages. ``--max-delete N`` allows up to N deletes past these guards."""
+    deletes = [c for c in plan.changes if c.action is Action.DELETE]
+    if not deletes or (max_delete is not None and len(deletes) <= max_delete):
+        return []
+    allow = f"check --objects, or allow it with --max-delete {len(deletes)}"
+    if build.count <= 1:  # only the marker tag, which every build has
+        return [f"the objects folder holds no objects, and --prune would delete all {len(deletes)} managed "
+                f"object(s) in the space; {allow}"]
+    refusals = []
+    built_kinds = {kind_of(s.name, k[0]).name for s in all_stores() for k in build.objects_of(s.name)
+                   if kind_of(s.name, k[0]) is not None}
+    for kind in sorted({c.kind for c in deletes} - built_kinds):
+        n = sum(c.kind == kind for c in deletes)
+        refusals.append(f"the objects folder has no {kind.replace('_', ' ')} at all, and --prune would delete "
+                        f"{n} of them; {allow}")
+    if len(deletes) > MAX_DELETE_SHARE * managed:
+        refusals.append(f"--prune would delete {len(deletes)} of the {managed} managed objects in the space, more "
+                        f"than half; {allow}")
+    return refusals
 
 
 ID_TAKEN_HINT = "push this repo into a second space with --id-suffix (e.g. --id-suffix -{space})"
@@ -122,7 +236,7 @@ def _mark_id_collisions(plan: Plan, live: LiveState) -> None:
     for change in plan.changes:
         if change.action is not Action.CREATE:
             continue
-        spaces = live.elsewhere.get((change.type, change.id))
+        spaces = live.elsewhere.get(change.key)
         if spaces:
             where = ", ".join(repr(s) for s in sorted(spaces))
             change.error = (f"id already used in another space: {change.id!r} already exists in space {where}; "
@@ -130,155 +244,29 @@ def _mark_id_collisions(plan: Plan, live: LiveState) -> None:
 
 
 def check_secrets(plan: Plan, environ: Mapping[str, str]) -> None:
-    """Before push writes anything: every connector it sends needs its secret variables set. Marks the
-    connectors whose variables are missing as errors (naming the variables, never values)."""
+    """Before push writes anything: what each store's planner needs from the environment (a connector's secret
+    variables). Marks the changes that cannot be sent as errors, naming the variables, never values."""
+    stores = {s.name: s for s in all_stores()}
     for change in plan.changes:
-        if change.store != "connectors" or change.action is Action.DELETE or change.desired is None:
+        if change.action is Action.DELETE or change.desired is None or change.error:
             continue
-        missing = missing_secret_variables(change.desired, environ)
-        if missing and not change.error:
-            change.error = f"needs the environment variable(s) {', '.join(missing)} (not set or empty)"
+        problem = planner_for(stores[change.store]).environment_problem(change.desired, environ)
+        if problem:
+            change.error = problem
+
+
+def marker_of(build: Build) -> Marker:
+    """This build's owner: the marker for its ``--id-suffix`` (read off the marker tag, renamed like every id)."""
+    tag = next((o["id"] for o in build.saved_objects
+                if o["type"] == "tag" and o["attributes"].get("name") == MANAGED_TAG_NAME), "")
+    return Marker(marker_suffix(tag))
 
 
 def managed_tag_id(build: Build) -> str:
     """The marker tag's id in this build (``--id-suffix`` changes it, like every id)."""
-    return next(o["id"] for o in build.saved_objects
-                if o["type"] == "tag" and o["attributes"].get("name") == MANAGED_TAG_NAME)
+    return marker_of(build).tag_id
 
 
 def rule_marker_for(build: Build) -> str:
     """The tag this build's rules carry: the marker for the build's ``--id-suffix``, like the marker tag id."""
-    tag = next((o["id"] for o in build.saved_objects
-                if o["type"] == "tag" and o["attributes"].get("name") == MANAGED_TAG_NAME), "")
-    return rule_marker_tag(marker_suffix(tag))
-
-
-def carries_marker(obj: dict[str, Any], tag_id: str) -> bool:
-    return any(r.get("type") == "tag" and r.get("id") == tag_id for r in obj.get("references", []))
-
-
-def normalise_saved_object(obj: dict[str, Any]) -> dict[str, Any]:
-    kind = kind_for_saved_object_type(obj["type"])
-    return kind.normalise(obj) if kind else strip_server_fields(obj)
-
-
-def same_saved_object(live: dict[str, Any], desired: dict[str, Any]) -> bool:
-    # Kibana stores what an import sent, so after a push the stored form is usually identical; that exact
-    # comparison is cheap, while normalising (decoding and defaulting every Lens panel) is not.
-    return strip_server_fields(live) == strip_server_fields(desired) or \
-        normalise_saved_object(live) == normalise_saved_object(desired)
-
-
-def _plan_saved_objects(plan: Plan, build: Build, live: LiveState, prune: bool) -> None:
-    desired_keys = set()
-    for obj in build.saved_objects:
-        key = (obj["type"], obj["id"])
-        desired_keys.add(key)
-        kind = kind_for_saved_object_type(obj["type"])
-        base = Change(Action.CREATE, "saved_objects", kind.name if kind else obj["type"], obj["type"], obj["id"],
-                      object_title(obj["type"], obj) or obj["id"], desired=obj)
-        current = live.saved_objects.get(key)
-        if current is None:
-            plan.changes.append(base)
-            continue
-        if same_saved_object(current, obj):
-            plan.unchanged += 1
-        else:
-            base.action, base.fields = Action.UPDATE, field_changes(kind, current, obj)
-            plan.changes.append(base)
-    if not live.marked_saved_objects:
-        return
-    tag_id = managed_tag_id(build)
-    stale = [obj for key, obj in live.marked_saved_objects.items()
-             if key not in desired_keys and carries_marker(obj, tag_id)]
-    if not prune:
-        plan.stale += len(stale)
-        return
-    # Deleting in reverse apply order keeps referrers from pointing at already-deleted objects.
-    for obj in sorted(stale, key=_delete_order):
-        kind = kind_for_saved_object_type(obj["type"])
-        plan.changes.append(Change(Action.DELETE, "saved_objects", kind.name if kind else obj["type"], obj["type"],
-                                   obj["id"], object_title(obj["type"], obj) or obj["id"]))
-
-
-def _delete_order(obj: dict[str, Any]) -> tuple[int, str]:
-    kind = kind_for_saved_object_type(obj["type"])
-    return (-(apply_position(kind) if kind else len(all_kinds())), obj["id"])
-
-
-def _plan_connectors(plan: Plan, build: Build, live: LiveState, update_secrets: bool) -> None:
-    if not build.connectors:
-        return
-    kind = kind_named("connector")
-    for id_, body in build.connectors.items():
-        title = object_title("connector", body) or id_
-        current = live.connectors.get(id_)
-        change = Change(Action.CREATE, "connectors", kind.name, "connector", id_, title, desired=body)
-        if current is None:
-            plan.changes.append(change)
-            continue
-        if current.get("connector_type_id") != body.get("connector_type_id"):
-            change.action, change.note = Action.RECREATE, "connector type changed; the API cannot update it"
-            change.fields = [FieldChange(("connector_type_id",), current.get("connector_type_id"),
-                                         body.get("connector_type_id"))]
-            plan.changes.append(change)
-            continue
-        if kind.normalise({**current, "id": id_}) != kind.normalise({**body, "id": id_}):
-            change.action, change.fields = Action.UPDATE, field_changes(kind, current, {**body, "id": id_})
-            plan.changes.append(change)
-        elif secret_variables(body) and current.get("is_missing_secrets"):
-            # Kibana says it has none (a saved-object import of the connector, a new encryption key); the rules
-            # using it fail until a PUT sends them, so this is drift even without --update-secrets.
-            change.action, change.note = Action.UPDATE, "Kibana has no secrets for it; secrets rewritten"
-            plan.changes.append(change)
-        elif update_secrets and secret_variables(body):
-            # Kibana never returns secrets, so only the user can say they changed.
-            change.action, change.note = Action.UPDATE, "secrets rewritten (--update-secrets)"
-            plan.changes.append(change)
-        else:
-            plan.unchanged += 1
-
-
-def _plan_rules(plan: Plan, build: Build, live: LiveState, prune: bool) -> None:
-    if not build.rules and not (prune and live.rules):
-        return
-    kind = kind_named("rule")
-    for id_, body in build.rules.items():
-        title = object_title("rule", body) or id_
-        current = live.rules.get(id_)
-        change = Change(Action.CREATE, "rules", kind.name, "rule", id_, title, desired=body)
-        if current is None:
-            plan.changes.append(change)
-            continue
-        desired = {**body, "id": id_}
-        if requires_recreate(current, body):
-            change.action, change.note = Action.RECREATE, "rule type or consumer changed; the API cannot update it"
-            change.live = current
-            change.fields = field_changes(kind, current, desired)
-            plan.changes.append(change)
-            continue
-        # enabled is switched with _enable/_disable, never by PUT, so it is compared on its own.
-        want_enabled, have_enabled = body.get("enabled", True), current.get("enabled", True)
-        same_enabled = {**desired, "enabled": have_enabled}
-        needs_put = kind.normalise(same_enabled) != kind.normalise(current)
-        toggle = None if want_enabled == have_enabled else bool(want_enabled)
-        if not needs_put and toggle is None:
-            plan.unchanged += 1
-            continue
-        change.set_enabled = toggle
-        change.fields = field_changes(kind, current, same_enabled) if needs_put else []
-        if toggle is not None:
-            change.fields.append(FieldChange(("enabled",), have_enabled, want_enabled))
-        if needs_put:
-            change.action = Action.UPDATE
-        else:
-            change.action = Action.ENABLE if toggle else Action.DISABLE
-        plan.changes.append(change)
-    marker = rule_marker_for(build)
-    stale = [(id_, rule) for id_, rule in sorted(live.rules.items())
-             if id_ not in build.rules and is_marked_rule(rule, marker)]
-    if not prune:
-        plan.stale += len(stale)
-        return
-    for id_, rule in stale:
-        plan.changes.append(Change(Action.DELETE, "rules", kind.name, "rule", id_, object_title("rule", rule) or id_))
+    return rule_marker_tag(marker_of(build).suffix)

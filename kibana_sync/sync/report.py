@@ -12,14 +12,17 @@ from typing import Any
 
 import click
 
+from kibana_sync.sync.change import Action, Change
 from kibana_sync.sync.field_diff import MISSING, FieldChange
-from kibana_sync.sync.plan import Action, Change, Plan
+from kibana_sync.sync.plan import Kept, Plan, Unmanaged
 
 MAX_FIELDS_PER_OBJECT = 25  # past this a field list stops helping; the rest is counted
 MAX_VALUE_CHARS = 120
 MAX_MARKDOWN_CHARS = 60_000  # GitHub rejects comments over 65,536 characters
 _PLAIN = re.compile(r"^[\w.@*()/:+-]+$")
-_COLOURS = {"+": "green", "~": "yellow", "-": "red", "-+": "magenta", "!": "red"}
+_COLOURS = {"+": "green", "~": "yellow", "-": "red", "-+": "magenta", "!": "red", "=": "cyan", "?": "blue"}
+MAX_UNMANAGED_LINES = 50  # a space full of hand-made objects lists the first ones and counts the rest
+EXPORT_HINT = "bring them into the repo with `kibana-sync export --all` (or --id ID), or delete them in Kibana"
 
 
 def format_value(value: Any) -> str:
@@ -56,6 +59,8 @@ def change_lines(change: Change) -> list[tuple[str, str]]:
     """(sign, text) pairs for one object: one pair per changed field for updates."""
     if change.error:
         return [(change.sign, f"{change.label} ({change.id}): {change.error}")]
+    if change.conflict:
+        return [(change.sign, f"{change.label} ({change.id}): conflict: {change.conflict}")]
     if change.action in (Action.CREATE, Action.DELETE) or not change.fields:
         text = f"{change.label} ({change.id})"
         if change.note:
@@ -70,6 +75,22 @@ def change_lines(change: Change) -> list[tuple[str, str]]:
     return lines
 
 
+def kept_line(kept: Kept) -> tuple[str, str]:
+    users = ", ".join(f'{u.kind.replace("_", " ")} "{u.title}" ({u.id})' for u in kept.users)
+    return ("=", f"{kept.change.label} ({kept.change.id}): not deleted: still used by {users}, "
+                 "made without kibana-sync")
+
+
+def unmanaged_lines(unmanaged: list[Unmanaged]) -> list[tuple[str, str]]:
+    if not unmanaged:
+        return []
+    lines = [("?", f'{u.kind.replace("_", " ")} "{u.title}" ({u.id})') for u in unmanaged[:MAX_UNMANAGED_LINES]]
+    if len(unmanaged) > MAX_UNMANAGED_LINES:
+        lines.append(("?", f"… and {len(unmanaged) - MAX_UNMANAGED_LINES} more"))
+    heading = (f"In Kibana but not in the repo (made by hand): {len(unmanaged)} object(s); {EXPORT_HINT}.")
+    return [("", heading), *lines]
+
+
 def summary_line(plan: Plan, errors_marked: str = " (marked !)") -> str:
     s = plan.summary()
     if not plan.has_changes:
@@ -82,6 +103,11 @@ def summary_line(plan: Plan, errors_marked: str = " (marked !)") -> str:
         line = f"Plan: {', '.join(parts)}; {s['unchanged']} unchanged."
     if s.get("error"):
         line += f" {s['error']} error(s){errors_marked}: push writes nothing until they are fixed."
+    if s.get("conflict"):
+        line += (f" {s['conflict']} conflict(s){errors_marked}: objects made without kibana-sync that push will "
+                 "not overwrite (push --adopt takes them over).")
+    if plan.refusals:
+        line += " Prune refused: " + " ".join(plan.refusals) + "."
     if s.get("stale"):
         # Without this, "In sync" would read as "Kibana matches git" while objects removed from git live on.
         line += (f" {s['stale']} managed objects have no YAML any more; --prune deletes them."
@@ -89,12 +115,19 @@ def summary_line(plan: Plan, errors_marked: str = " (marked !)") -> str:
     return line
 
 
+def plan_lines(plan: Plan) -> list[tuple[str, str]]:
+    """Every (sign, text) line of a plan before its summary: changes, kept objects, hand-made objects."""
+    lines = [pair for change in plan.changes for pair in change_lines(change)]
+    lines.extend(kept_line(k) for k in plan.kept)
+    lines.extend(unmanaged_lines(plan.unmanaged))
+    return lines
+
+
 def render_text(plan: Plan, *, color: bool = False) -> str:
     out = []
-    for change in plan.changes:
-        for sign, text in change_lines(change):
-            line = f"{sign:<2} {text}"
-            out.append(click.style(line, fg=_COLOURS[sign]) if color else line)
+    for sign, text in plan_lines(plan):
+        line = f"{sign:<2} {text}" if sign else text
+        out.append(click.style(line, fg=_COLOURS[sign]) if color and sign else line)
     out.append(summary_line(plan))
     return "\n".join(out)
 
@@ -106,7 +139,14 @@ def plan_document(plan: Plan, *, target: dict[str, Any] | None = None) -> dict[s
         "in_sync": not plan.has_changes,
         "summary": plan.summary(),
         "changes": [_change_json(c) for c in plan.changes],
+        "kept": [{**_change_json(k.change), "used_by": [_unmanaged_json(u) for u in k.users]} for k in plan.kept],
+        "unmanaged": [_unmanaged_json(u) for u in plan.unmanaged],
+        "refusals": plan.refusals,
     }
+
+
+def _unmanaged_json(u: Unmanaged) -> dict[str, str]:
+    return {"kind": u.kind, "type": u.type, "id": u.id, "title": u.title}
 
 
 def render_json(plan: Plan, *, target: dict[str, Any] | None = None) -> str:
@@ -124,6 +164,10 @@ def _change_json(change: Change) -> dict[str, Any]:
         out["note"] = change.note
     if change.error:
         out["error"] = change.error
+    if change.conflict:
+        out["conflict"] = change.conflict
+    if change.adopted:
+        out["adopted"] = True
     if change.fields:
         out["fields"] = [_field_json(change, f) for f in change.fields]
     return out
@@ -141,13 +185,20 @@ def _field_json(change: Change, field: FieldChange) -> dict[str, Any]:
 def render_markdown(plan: Plan, *, target: str = "") -> str:
     """For a pull-request comment: a heading, the summary, and the plan in a ``diff`` block GitHub colours."""
     heading = "### kibana-sync plan" + (f" for {target}" if target else "")
+    extra = [f"- {text}" for sign, text in [*map(kept_line, plan.kept), *unmanaged_lines(plan.unmanaged)] if sign]
+    extra_md = ""
+    if extra:
+        extra_md = ("\n\n**Left alone** (not in the repo or still used by objects made by hand):\n"
+                    + "\n".join(extra))
     if not plan.has_changes:
-        return f"{heading}\n\n✅ {summary_line(plan)}\n"
+        return f"{heading}\n\n✅ {summary_line(plan)}{extra_md}\n"
     # Errors go in a list of their own: in a diff block GitHub has no colour for them that is not a change's.
-    errors = [f"- {text}" for change in plan.changes if change.error for _, text in change_lines(change)]
+    errors = [f"- {text}" for change in plan.changes if change.error or change.conflict
+              for _, text in change_lines(change)]
     if errors:
         heading += "\n\n**Cannot be written** (push writes nothing until these are fixed):\n" + "\n".join(errors)
-    body = [f"{_md_sign(sign)} {text}" for change in plan.changes if not change.error
+    heading += extra_md
+    body = [f"{_md_sign(sign)} {text}" for change in plan.changes if not (change.error or change.conflict)
             for sign, text in change_lines(change)]
     size, kept = 0, 0
     for line in body:

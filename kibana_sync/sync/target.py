@@ -22,6 +22,7 @@ def check_target(client: KibanaClient) -> str:
     return version
 
 
-def make_plan(client: KibanaClient, build: Build, *, prune: bool = False, update_secrets: bool = False) -> Plan:
+def make_plan(client: KibanaClient, build: Build, *, prune: bool = False, update_secrets: bool = False,
+              adopt: bool = False, max_delete: int | None = None) -> Plan:
     live = read_live(client, build, prune=prune)
-    return compute_plan(build, live, prune=prune, update_secrets=update_secrets)
+    return compute_plan(build, live, prune=prune, update_secrets=update_secrets, adopt=adopt, max_delete=max_delete)

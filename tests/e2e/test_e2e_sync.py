@@ -209,7 +209,8 @@ def test_prune_deletes_only_marked_objects_the_repo_no_longer_has(kibana, object
     out = ok(invoke(url, objects, "diff", "--prune"), 1)
     assert '-  search "E2E failed orders" (e2e-failed-orders)' in out
     assert '-  rule "E2E tilt too high" (e2e-tilt)' in out
-    assert "made-by-hand" not in out
+    assert "-  search \"Made by hand\"" not in out
+    assert '?  search "Made by hand" (made-by-hand)' in out  # listed as made by hand, never deleted
     ok(invoke(url, objects, "push", "--prune"))
     assert emulator.get_object("search", "e2e-failed-orders") is None
     assert emulator.get_rule("e2e-tilt") is None

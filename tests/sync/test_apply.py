@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from kibana_emulator import EmulatorConfig, KibanaEmulator
@@ -46,19 +47,21 @@ def build(tmp_path: Path) -> Build:
     return build_of(tmp_path / "objects", FILES)
 
 
-def push(client: KibanaClient, build: Build, **plan_options: bool) -> dict[str, tuple[bool, str]]:
+def push(client: KibanaClient, build: Build, **plan_options: Any) -> dict[str, tuple[bool, str]]:
     outcomes = apply_plan(client, make_plan(client, build, **plan_options), environ=SECRETS)
     return {o.change.id: (o.ok, o.message) for o in outcomes}
 
 
-def test_one_import_for_all_saved_objects_then_rules_after_their_connector(build):
+def test_one_import_per_dependency_level_then_rules_after_their_connector(build):
+    """The data view (and tag) go first, the search that uses it in a second import (so a failed data view
+    stops it), then the connector, then the rule that calls it."""
     emulator, client = kibana()
     assert push(client, build) == {"kibana-sync-managed": (True, "created"), "logs": (True, "created"),
                                    "errors": (True, "created"), "hook": (True, "created"),
                                    "tilt": (True, "created")}
     writes = [(r.method, r.path) for r in emulator.writes()]
-    assert writes == [("POST", "/api/saved_objects/_import"), ("POST", "/api/actions/connector/hook"),
-                      ("POST", "/api/alerting/rule/tilt")]
+    assert writes == [("POST", "/api/saved_objects/_import"), ("POST", "/api/saved_objects/_import"),
+                      ("POST", "/api/actions/connector/hook"), ("POST", "/api/alerting/rule/tilt")]
 
 
 def test_an_import_error_names_the_object_and_reports_the_rest_as_not_written(tmp_path):
@@ -149,7 +152,7 @@ def test_pruning_a_rule_that_is_already_gone_counts_as_deleted(build, tmp_path):
     emulator, client = kibana()
     push(client, build)
     without_rule = build_of(tmp_path / "fewer", {k: v for k, v in FILES.items() if not k.startswith("alerts/")})
-    plan = make_plan(client, without_rule, prune=True)
+    plan = make_plan(client, without_rule, prune=True, max_delete=1)  # the repo has no rule left at all
     client.delete_rule("tilt")  # someone else deletes it between the plan and the push
     outcomes = apply_plan(client, plan, environ=SECRETS)
     assert [(o.change.id, o.ok, o.message) for o in outcomes] == [("tilt", True, "deleted")]
@@ -182,6 +185,6 @@ def test_prune_does_not_delete_an_object_shared_to_other_spaces(build, tmp_path)
     push(client, build)
     emulator.store.find_any_space("search", "errors").namespaces.append("team")  # shared in Kibana's UI
     without_search = build_of(tmp_path / "fewer", {k: v for k, v in FILES.items() if not k.startswith("searches/")})
-    ok, message = push(client, without_search, prune=True)["errors"]
+    ok, message = push(client, without_search, prune=True, max_delete=1)["errors"]
     assert not ok and "shared to other spaces" in message
     assert emulator.store.find_any_space("search", "errors").namespaces == ["default", "team"]

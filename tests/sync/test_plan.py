@@ -15,6 +15,7 @@ from kibana_sync.kibana.ownership import (
     unmark_rule,
     unmark_saved_object,
 )
+from kibana_sync.kibana.stores.base import Key
 from kibana_sync.project.build import Build, compile_project
 from kibana_sync.project.id_suffix import with_id_suffix
 from kibana_sync.project.loader import load_project
@@ -67,11 +68,32 @@ def rule_as_kibana_returns(id_: str, body: dict[str, Any]) -> dict[str, Any]:
             "running": False}
 
 
+STORE_OF = {"rule": "rules", "connector": "connectors"}  # any other key type is a saved object
+
+
+def live_of(found: dict[Key, dict[str, Any]], **state: Any) -> LiveState:
+    """What read_live gives when Kibana holds ``found``: each store lists them and has them in full."""
+    live = LiveState(**state)
+    for key, obj in found.items():
+        view = live.view(STORE_OF.get(key[0], "saved_objects"))
+        view.found[key] = view.listed[key] = obj
+    return live
+
+
+def also_listed(live: LiveState, key: Key, obj: dict[str, Any]) -> None:
+    """An object the space holds that the build does not name (stale, made by hand, another owner's)."""
+    live.view(STORE_OF.get(key[0], "saved_objects")).listed[key] = obj
+
+
+def found(live: LiveState, key: Key) -> dict[str, Any]:
+    return live.view(STORE_OF.get(key[0], "saved_objects")).found[key]
+
+
 def in_sync_live(build: Build) -> LiveState:
-    return LiveState(
-        saved_objects={(o["type"], o["id"]): as_kibana_returns(o) for o in build.saved_objects},
-        connectors={i: connector_as_kibana_returns(i, b) for i, b in build.connectors.items()},
-        rules={i: rule_as_kibana_returns(i, b) for i, b in build.rules.items()})
+    return live_of({
+        **{(o["type"], o["id"]): as_kibana_returns(o) for o in build.saved_objects},
+        **{("connector", i): connector_as_kibana_returns(i, b) for i, b in build.connectors.items()},
+        **{("rule", i): rule_as_kibana_returns(i, b) for i, b in build.rules.items()}})
 
 
 def data_view(build: Build) -> dict[str, Any]:
@@ -94,7 +116,7 @@ def test_what_was_just_pushed_compares_equal(build):
 
 def test_embedded_json_is_compared_decoded_and_kibana_defaults_are_filled(build):
     live = in_sync_live(build)
-    stored = live.saved_objects[("index-pattern", "genesis-logs")]
+    stored = found(live, ("index-pattern", "genesis-logs"))
     stored["attributes"]["fieldAttrs"] = json.dumps(json.loads(stored["attributes"]["fieldAttrs"]), indent=2)
     del stored["attributes"]["typeMeta"]  # an absent embedded attribute is Kibana's empty default
     assert compute_plan(build, live).changes == []
@@ -102,7 +124,7 @@ def test_embedded_json_is_compared_decoded_and_kibana_defaults_are_filled(build)
 
 def test_a_change_made_in_kibana_is_an_update_named_in_yaml_terms(build):
     live = in_sync_live(build)
-    live.saved_objects[("index-pattern", "genesis-logs")]["attributes"]["timeFieldName"] = "timestamp"
+    found(live, ("index-pattern", "genesis-logs"))["attributes"]["timeFieldName"] = "timestamp"
     (change,) = compute_plan(build, live).changes
     assert (change.action, change.sign, change.id) == (Action.UPDATE, "~", "genesis-logs")
     assert [(f.path, f.old, f.new) for f in change.fields] == [(("time_field",), "timestamp", "@timestamp")]
@@ -115,7 +137,8 @@ def test_prune_deletes_only_marked_objects_the_repo_no_longer_has(build):
     stale = as_kibana_returns({**data_view(build), "id": "old-logs"})
     by_hand = as_kibana_returns({**data_view(build), "id": "hand-made",
                                  "references": [r for r in data_view(build)["references"] if r != MANAGED_TAG_REF]})
-    live.marked_saved_objects = {("index-pattern", "old-logs"): stale, ("index-pattern", "hand-made"): by_hand}
+    also_listed(live, ("index-pattern", "old-logs"), stale)
+    also_listed(live, ("index-pattern", "hand-made"), by_hand)
     assert compute_plan(build, live).changes == []
     (change,) = compute_plan(build, live, prune=True).changes
     assert (change.action, change.sign, change.id) == (Action.DELETE, "-", "old-logs")
@@ -131,7 +154,7 @@ def test_connector_secrets_are_rewritten_only_when_asked(build):
 
 def test_a_connector_kibana_has_no_secrets_for_is_rewritten_without_being_asked(build):
     live = in_sync_live(build)
-    live.connectors["ops-webhook"]["is_missing_secrets"] = True
+    found(live, ("connector", "ops-webhook"))["is_missing_secrets"] = True
     (change,) = compute_plan(build, live).changes
     assert (change.action, change.id) == (Action.UPDATE, "ops-webhook")
     assert "no secrets" in change.note
@@ -139,7 +162,7 @@ def test_a_connector_kibana_has_no_secrets_for_is_rewritten_without_being_asked(
 
 def test_connector_config_change_is_an_update_with_its_field(build):
     live = in_sync_live(build)
-    live.connectors["ops-webhook"]["config"]["url"] = "https://old.example.com/x"
+    found(live, ("connector", "ops-webhook"))["config"]["url"] = "https://old.example.com/x"
     (change,) = compute_plan(build, live).changes
     assert change.action is Action.UPDATE
     assert [(f.path, f.old, f.new) for f in change.fields] == [
@@ -148,7 +171,7 @@ def test_connector_config_change_is_an_update_with_its_field(build):
 
 def test_connector_type_change_recreates(build):
     live = in_sync_live(build)
-    live.connectors["ops-webhook"]["connector_type_id"] = ".slack"
+    found(live, ("connector", "ops-webhook"))["connector_type_id"] = ".slack"
     (change,) = compute_plan(build, live).changes
     assert (change.action, change.sign) == (Action.RECREATE, "-+")
 
@@ -170,15 +193,16 @@ def test_id_suffix_renames_managed_ids_and_their_references_but_not_external_one
     assert rule["params"]["searchConfiguration"]["index"] == "genesis-logs-staging"
     assert [a["id"] for a in rule["actions"]] == ["ops-webhook-staging"]
     # the marker moves with the suffix, so prune still recognises this space's objects
-    live = LiveState(marked_saved_objects={("search", "gone-staging"): {
-        **search, "id": "gone-staging"}})
-    deletes = [c.id for c in compute_plan(suffixed, live, prune=True).changes if c.action is Action.DELETE]
+    live = LiveState()
+    also_listed(live, ("search", "gone-staging"), {**search, "id": "gone-staging"})
+    deletes = [c.id for c in compute_plan(suffixed, live, prune=True, max_delete=1).changes
+               if c.action is Action.DELETE]
     assert deletes == ["gone-staging"]
 
 
 def test_rule_edited_in_kibana_is_an_update(build):
     live = in_sync_live(build)
-    live.rules["tilt-high"]["schedule"] = {"interval": "5m"}
+    found(live, ("rule", "tilt-high"))["schedule"] = {"interval": "5m"}
     (change,) = compute_plan(build, live).changes
     assert (change.action, change.set_enabled) == (Action.UPDATE, None)
     assert [(f.path, f.old, f.new) for f in change.fields] == [(("schedule",), "5m", "1m")]
@@ -186,7 +210,7 @@ def test_rule_edited_in_kibana_is_an_update(build):
 
 def test_rule_disabled_in_kibana_is_enabled_again_without_an_update(build):
     live = in_sync_live(build)
-    live.rules["tilt-high"]["enabled"] = False
+    found(live, ("rule", "tilt-high"))["enabled"] = False
     (change,) = compute_plan(build, live).changes
     assert (change.action, change.set_enabled) == (Action.ENABLE, True)
     assert render_text(compute_plan(build, live)).splitlines()[0] == \
@@ -195,7 +219,7 @@ def test_rule_disabled_in_kibana_is_enabled_again_without_an_update(build):
 
 def test_rule_type_or_consumer_change_recreates(build):
     live = in_sync_live(build)
-    live.rules["tilt-high"]["consumer"] = "stackAlerts"
+    found(live, ("rule", "tilt-high"))["consumer"] = "stackAlerts"
     (change,) = compute_plan(build, live).changes
     assert (change.action, change.sign) == (Action.RECREATE, "-+")
     assert "consumer" in change.note
@@ -205,7 +229,8 @@ def test_prune_deletes_marked_rules_only(build):
     live = in_sync_live(build)
     marked = rule_as_kibana_returns("gone", build.rules["tilt-high"])
     by_hand = {**rule_as_kibana_returns("by-hand", build.rules["tilt-high"]), "tags": ["team"]}
-    live.rules.update({"gone": marked, "by-hand": by_hand})
+    also_listed(live, ("rule", "gone"), marked)
+    also_listed(live, ("rule", "by-hand"), by_hand)
     assert compute_plan(build, live).changes == []
     (change,) = compute_plan(build, live, prune=True).changes
     assert (change.action, change.id) == (Action.DELETE, "gone")
@@ -237,9 +262,8 @@ def test_missing_secret_variables_make_the_connector_an_error_before_anything_is
 
 def test_managed_objects_that_lost_their_yaml_are_counted_without_prune(build):
     live = in_sync_live(build)
-    live.marked_saved_objects = {("index-pattern", "old-logs"): as_kibana_returns({**data_view(build),
-                                                                                  "id": "old-logs"})}
-    live.rules["gone"] = rule_as_kibana_returns("gone", build.rules["tilt-high"])
+    also_listed(live, ("index-pattern", "old-logs"), as_kibana_returns({**data_view(build), "id": "old-logs"}))
+    also_listed(live, ("rule", "gone"), rule_as_kibana_returns("gone", build.rules["tilt-high"]))
     plan = compute_plan(build, live)
     assert plan.changes == [] and plan.stale == 2
     assert render_text(plan) == ("In sync: 4 object(s) unchanged. 2 managed objects have no YAML any more; "
@@ -251,11 +275,11 @@ def test_two_id_suffixes_in_one_space_never_prune_each_others_rules(build):
     ours, theirs = with_id_suffix(build, "-a"), with_id_suffix(build, "-b")
     assert "managed-by-kibana-sync-a" in ours.rules["tilt-high-a"]["tags"]
     assert "managed-by-kibana-sync" not in ours.rules["tilt-high-a"]["tags"]
-    live = LiveState(rules={
-        "tilt-high-b": rule_as_kibana_returns("tilt-high-b", theirs.rules["tilt-high-b"]),
-        "gone-a": rule_as_kibana_returns("gone-a", ours.rules["tilt-high-a"]),
-    })
-    deletes = [c.id for c in compute_plan(ours, live, prune=True).changes if c.action is Action.DELETE]
+    live = LiveState()
+    also_listed(live, ("rule", "tilt-high-b"), rule_as_kibana_returns("tilt-high-b", theirs.rules["tilt-high-b"]))
+    also_listed(live, ("rule", "gone-a"), rule_as_kibana_returns("gone-a", ours.rules["tilt-high-a"]))
+    deletes = [c.id for c in compute_plan(ours, live, prune=True, max_delete=1).changes
+               if c.action is Action.DELETE]
     assert deletes == ["gone-a"]
     assert rule_marker_filter(rule_marker_for(ours)) == 'alert.attributes.tags:"managed-by-kibana-sync-a"'
 
