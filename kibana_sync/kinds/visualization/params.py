@@ -89,8 +89,10 @@ PARAM_DEFAULTS: dict[str, dict[str, Any]] = {
 
 
 def full_params(type_: str, params: dict[str, Any]) -> dict[str, Any]:
-    """The params Kibana works with: the type's defaults under what is written."""
-    return {**copy.deepcopy(PARAM_DEFAULTS.get(type_, {})), **copy.deepcopy(params)}
+    """The params Kibana works with: what is written, in its order, then the type's defaults it leaves out (so
+    a re-export of what was pushed lists the written keys as they were)."""
+    defaults = PARAM_DEFAULTS.get(type_, {})
+    return copy.deepcopy({**params, **{k: v for k, v in defaults.items() if k not in params}})
 
 
 def params_without_defaults(type_: str, params: dict[str, Any]) -> dict[str, Any]:
