@@ -8,9 +8,11 @@ from typing import Any
 from kibana_sync.lens.charts.families import build_visualization
 from kibana_sync.lens.charts.xy import reference_layer
 from kibana_sync.lens.columns import FieldType, bucket_column, metric_columns
-from kibana_sync.lens.config import PIE_CHARTS, XY_CHARTS, Bucket, LensChart, MetricSpec, query_text
+from kibana_sync.lens.config import Bucket, LensChart, MetricSpec, query_text
+from kibana_sync.lens.esql import compile_esql
 from kibana_sync.lens.filters import compile_lens_filters
 from kibana_sync.lens.layers import LAYER_ID, LAYER_REFERENCE_PREFIX, REFERENCE_LAYER_ID, column_id
+from kibana_sync.lens.slots import bucket_slots, metric_slots
 
 
 class LayerBuilder:
@@ -59,47 +61,18 @@ def _order_column(bucket: Bucket, metric_ids: list[str]) -> str | None:
     return metric_ids[0] if metric_ids else None
 
 
-def bucket_slots(chart: LensChart) -> list[tuple[str, Bucket]]:
-    """The chart's buckets in Lens's nesting order (= columnOrder), named by the key they are written under."""
-    kind = chart.chart
-    if kind in XY_CHARTS:
-        pairs = [("breakdown", chart.breakdown), ("x", chart.x)]
-        if chart.nesting == "x_first":
-            pairs.reverse()
-    elif kind in PIE_CHARTS:
-        pairs = [(f"slices.{i}", b) for i, b in enumerate(chart.slices)]
-    elif kind == "table":
-        pairs = [*((f"rows.{i}", b) for i, b in enumerate(chart.rows)),
-                 *((f"split_by.{i}", b) for i, b in enumerate(chart.split_by))]
-    elif kind == "heatmap":
-        pairs = [("y", chart.y), ("x", chart.x)]
-    elif kind == "tagcloud":
-        pairs = [("tags", chart.tags)]
-    else:
-        pairs = [("breakdown", chart.breakdown)]
-    return [(name, b) for name, b in pairs if b is not None]
-
-
-def metric_slots(chart: LensChart) -> list[tuple[str, MetricSpec]]:
-    """The chart's metrics in columnOrder order, named by the key they are written under."""
-    if chart.metric is not None:
-        named = [("metric", chart.metric)]
-    else:
-        named = [(f"metrics.{i}", m) for i, m in enumerate(chart.metrics)]
-    for key in ("secondary_metric", "min", "max", "goal"):
-        value = getattr(chart, key)
-        if value is not None:
-            named.append((key, value))
-    return named
-
-
 def default_other_bucket(chart: LensChart) -> bool:
     # Kibana's editor turns "group other values" on for charts and off for tables.
     return chart.chart != "table"
 
 
-def compile_lens(chart: LensChart, data_view_id: str, field_type: FieldType) -> dict[str, Any]:
-    """The Lens attributes for ``chart`` (what goes into a panel's ``embeddableConfig.attributes``)."""
+def compile_lens(chart: LensChart, data_view_id: str | None, field_type: FieldType) -> dict[str, Any]:
+    """The Lens attributes for ``chart`` (what goes into a panel's ``embeddableConfig.attributes``); an ES|QL
+    chart reads no data view, so ``data_view_id`` may then be None."""
+    if chart.esql is not None:
+        return compile_esql(chart)
+    if data_view_id is None:
+        raise ValueError("a Lens chart without esql: needs a data view")
     buckets = bucket_slots(chart)
     builder = LayerBuilder(field_type, len(buckets))
     metric_ids = {name: builder.add_metric(spec) for name, spec in metric_slots(chart)}

@@ -81,6 +81,7 @@ class MetricSpec(ColumnOptions):
     metric: str | None = None
     formula: str | None = None
     static_value: int | float | str | None = None
+    column: str | None = Field(default=None, description="ES|QL charts: a column of the query's result")
     filter: QueryText | None = Field(default=None, description="KQL that limits the documents of this metric")
     time_shift: str | None = None
     time_scale: Literal["s", "m", "h", "d"] | None = None
@@ -92,9 +93,10 @@ class MetricSpec(ColumnOptions):
 
     @model_validator(mode="after")
     def _parse(self) -> MetricSpec:
-        given = [k for k in ("metric", "formula", "static_value") if getattr(self, k) is not None]
+        given = [k for k in ("metric", "formula", "static_value", "column") if getattr(self, k) is not None]
         if len(given) != 1:
-            raise ValueError("a metric needs exactly one of: metric (e.g. 'sum(bytes)'), formula, static_value; "
+            raise ValueError("a metric needs exactly one of: metric (e.g. 'sum(bytes)'), formula, static_value "
+                             "(or in an ES|QL chart, column); "
                              f"got {', '.join(given) or 'none'}")
         if self.metric is not None:
             _parsed_metric(self.metric)
@@ -128,7 +130,7 @@ class RangeSpec(Model):
     label: str = ""
 
 
-BUCKET_OPERATIONS = ("date_histogram", "terms", "filters", "histogram", "range")
+BUCKET_OPERATIONS = ("date_histogram", "terms", "filters", "histogram", "range", "column")
 
 
 class Bucket(ColumnOptions):
@@ -139,6 +141,7 @@ class Bucket(ColumnOptions):
     filters: list[FilterSpec] | None = None
     histogram: str | None = None
     range: str | None = None
+    column: str | None = Field(default=None, description="ES|QL charts: a column of the query's result")
     # date_histogram
     interval: str = "auto"
     include_empty_rows: bool | None = Field(default=None, description="default: true for date histograms")
@@ -186,6 +189,9 @@ class LensChart(Model):
     chart: ChartType
     data_view: Ref | None = Field(default=None, description="default: the dashboard's data view")
     query: QueryText = ""
+    esql: str | None = Field(default=None, description="an ES|QL query (technical preview in 8.11): the chart "
+                             "then names columns of its result (x: host.name, metrics: [c]) instead of "
+                             "aggregating a data view")
     filters: list[Filter] = Field(default_factory=list, description="as on dashboards: {field, is, ...} or a "
                                   "Kibana filter object kept verbatim; data_view defaults to the chart's")
     # buckets
@@ -224,6 +230,11 @@ class LensChart(Model):
     raw_attributes: dict[str, Any] = Field(default_factory=dict,
                                            description="Lens attributes kept verbatim (e.g. a stored title)")
 
+    @model_validator(mode="before")
+    @classmethod
+    def _esql_columns(cls, data: Any) -> Any:
+        return esql_columns(data, SLOT_KEYS)
+
     @model_validator(mode="after")
     def _shape(self) -> LensChart:
         check_chart_shape(self)
@@ -234,8 +245,35 @@ class LensChart(Model):
         return [self.metric] if self.metric is not None else list(self.metrics)
 
 
+# Every key that holds a bucket or a metric (``words``: a library Lens's name for a tag cloud's ``tags``).
+SLOT_KEYS = ("x", "y", "breakdown", "slices", "tags", "words", "rows", "split_by", "metric", "metrics",
+             "secondary_metric", "reference_lines", "min", "max", "goal")
+
+
+def esql_columns(data: Any, keys: tuple[str, ...]) -> Any:
+    """In an ES|QL chart a plain string names a result column (elsewhere: a metric or a date histogram)."""
+    if not isinstance(data, dict) or data.get("esql") is None:
+        return data
+    data = dict(data)
+    for key in keys:
+        value = data.get(key)
+        if isinstance(value, list):
+            data[key] = [_column_from_string(v) for v in value]
+        elif value is not None:
+            data[key] = _column_from_string(value)
+    return data
+
+
+def _column_from_string(value: Any) -> Any:
+    return {"column": value} if isinstance(value, str) else value
+
+
 def check_chart_shape(chart: LensChart) -> None:
     """The keys a chart type needs and accepts (raises ValueError); models built on LensChart call it too."""
+    if chart.esql is not None:
+        _check_esql(chart)
+    elif any(isinstance(spec, (MetricSpec, Bucket)) and spec.column is not None for spec in _slot_values(chart)):
+        raise ValueError("column: names a result column of an ES|QL query; this chart has no esql:")
     if chart.metric is not None and chart.metrics:
         raise ValueError("write either metric: or metrics: [...], not both")
     family = chart_family(chart.chart)
@@ -275,3 +313,25 @@ _FAMILY_KEYS = {
     "gauge": ("metric", "min", "max", "goal"),
     "tagcloud": ("tags", "metric"),
 }
+
+
+def _slot_values(chart: LensChart) -> list[Any]:
+    values: list[Any] = []
+    for key in SLOT_KEYS:
+        value = getattr(chart, key, None)
+        values.extend(value if isinstance(value, list) else [value])
+    return [v for v in values if v is not None]
+
+
+def _check_esql(chart: LensChart) -> None:
+    if not chart.esql.strip():
+        raise ValueError("esql: is empty")
+    if chart.data_view is not None:
+        raise ValueError("an ES|QL chart reads the indices its FROM names; drop data_view:")
+    if chart.query != "":
+        raise ValueError("an ES|QL chart filters in its esql: query; drop query:")
+    for spec in _slot_values(chart):
+        if isinstance(spec, Bucket) and spec.column is None or \
+                isinstance(spec, MetricSpec) and spec.column is None and spec.static_value is None:
+            raise ValueError("an ES|QL chart names columns of its result (x: host.name, metrics: [c]); "
+                             "aggregate in the query (STATS c = COUNT(*) BY host.name)")

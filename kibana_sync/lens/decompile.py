@@ -15,9 +15,11 @@ from kibana_sync.lens.charts.families import family_for_visualization_type
 from kibana_sync.lens.columns import unknown_field_type
 from kibana_sync.lens.compile import compile_lens
 from kibana_sync.lens.config import LensChart
+from kibana_sync.lens.esql import EsqlReader
 from kibana_sync.lens.layers import LAYER_ID, REFERENCE_LAYER_ID
 from kibana_sync.lens.normalise import formbased_layers, normalise_lens
 from kibana_sync.lens.reading import ChartReader, Inexpressible
+from kibana_sync.lens.text_based import text_based_layers
 
 _STATE_KEYS = ("visualization", "query", "filters", "datasourceStates")
 
@@ -39,11 +41,20 @@ def decompile_lens(attributes: dict[str, Any], *, normalised: bool = False) -> d
 def decompile_or_explain(attributes: dict[str, Any], *, normalised: bool = False) -> dict[str, Any]:
     """Like ``decompile_lens`` but raises Inexpressible saying why (used by tests and reports)."""
     normal = attributes if normalised else normalise_lens(attributes)
-    reader = ChartReader(normal)
-    data = reader.common_keys()
     family = family_for_visualization_type(normal.get("visualizationType") or "")
     if family is None:
         raise Inexpressible(f"visualization {normal.get('visualizationType')}")
+    if text_based_layers(normal.get("state", {})):
+        esql = EsqlReader(normal)
+        data = esql.common_keys()
+        family.read(esql, data)  # type: ignore[arg-type]  # EsqlReader offers the ChartReader interface
+        esql.check_every_column_is_shown()
+        _keep_esql_differences(esql, data)
+        if _compiled(data, None) != normal:
+            raise Inexpressible("compiled form differs")
+        return data
+    reader = ChartReader(normal)
+    data = reader.common_keys()
     family.read(reader, data)
     reader.check_every_column_is_shown()
     _keep_differences(reader, data)
@@ -52,7 +63,7 @@ def decompile_or_explain(attributes: dict[str, Any], *, normalised: bool = False
     return data
 
 
-def _compiled(data: dict[str, Any], data_view: str) -> dict[str, Any]:
+def _compiled(data: dict[str, Any], data_view: str | None) -> dict[str, Any]:
     try:
         chart = LensChart.model_validate(data)
     except ValidationError as exc:
@@ -85,6 +96,23 @@ def _keep_differences(reader: ChartReader, data: dict[str, Any]) -> None:
     _diff_into(data, "raw_state", _without(reader.state, *_STATE_KEYS), _without(state, *_STATE_KEYS))
     _diff_into(data, "raw_attributes", _without(reader.normal, "state", "references"),
                _without(compiled, "state", "references"))
+
+
+def _keep_esql_differences(reader: EsqlReader, data: dict[str, Any]) -> None:
+    """Second pass for ES|QL charts: layer, visualization, state and attribute keys the compact keys did not
+    say are kept verbatim (the columns themselves must read back exactly)."""
+    compiled = _compiled(data, None)
+    state = compiled["state"]
+    layer = text_based_layers(state).get(LAYER_ID, {})
+    if layer.get("columns") != reader.layer.get("columns"):
+        raise Inexpressible("ES|QL columns differ")
+    _diff_into(data, "raw_datasource_layer", _without(reader.layer, "columns"), _without(layer, "columns"))
+    _keep_visualization_differences(reader, data, state.get("visualization", {}))  # type: ignore[arg-type]
+    _diff_into(data, "raw_state", _without(reader.state, *_STATE_KEYS), _without(state, *_STATE_KEYS))
+    _diff_into(data, "raw_attributes", _without(reader.normal, "state", "references"),
+               _without(compiled, "state", "references"))
+    if reader.normal.get("references"):
+        data["raw_references"] = reader.normal["references"]
 
 
 def _keep_visualization_differences(reader: ChartReader, data: dict[str, Any], compiled: dict[str, Any]) -> None:

@@ -13,6 +13,7 @@ from typing import Any
 from kibana_sync.kibana.format import reference_order
 from kibana_sync.lens.formula import EMPTY_AS_NULL_OPERATIONS, RECORDS_FIELD
 from kibana_sync.lens.layers import LAYER_REFERENCE_PREFIX, column_id
+from kibana_sync.lens.text_based import canonical_text_based_ids, rename_strings
 
 CURRENT_DATA_VIEW_REFERENCE = "indexpattern-datasource-current-indexpattern"
 _XY_DEFAULTS: dict[str, Any] = {
@@ -46,6 +47,7 @@ def _normalised(attributes: dict[str, Any]) -> dict[str, Any]:
     was_indexpattern = _migrate(out, state)
     _defaults(out, state, was_indexpattern)
     _canonical_ids(out, state)
+    canonical_text_based_ids(state)
     return out
 
 
@@ -130,6 +132,10 @@ def _defaults(attributes: dict[str, Any], state: dict[str, Any], was_indexpatter
             # Leftovers of the 7.x editor that 8.x neither reads nor shows.
             layer.pop("position", None)
             layer.pop("showGridlines", None)
+    if attributes.get("visualizationType") == "lnsDatatable":
+        for column in visualization.get("columns", []):
+            if isinstance(column, dict):
+                column.setdefault("isTransposed", False)  # the datatable reads a missing flag as false
     if attributes.get("visualizationType") == "lnsPie":
         for layer in visualization.get("layers", []):
             if not layer.get("secondaryGroups"):
@@ -213,7 +219,7 @@ def _canonical_ids(attributes: dict[str, Any], state: dict[str, Any]) -> None:
         layer["columnOrder"] = [rename.get(c, c) for c in layer.get("columnOrder", [])]
         new_layers[rename[layer_id]] = layer
     state["datasourceStates"]["formBased"]["layers"] = new_layers
-    state["visualization"] = _rename_strings(visualization, rename)
+    state["visualization"] = rename_strings(visualization, rename)
     for reference in attributes.get("references", []):
         name = reference.get("name", "")
         if name.startswith(LAYER_REFERENCE_PREFIX) and name[len(LAYER_REFERENCE_PREFIX):] in rename:
@@ -246,18 +252,8 @@ def _rename_column(column: dict[str, Any], rename: dict[str, str]) -> dict[str, 
         column["references"] = [rename.get(r, r) for r in column["references"]]
     params = column.get("params", {})
     if "tinymathAst" in params:
-        params["tinymathAst"] = _rename_strings(params["tinymathAst"], rename)
+        params["tinymathAst"] = rename_strings(params["tinymathAst"], rename)
     order_by = params.get("orderBy")
     if isinstance(order_by, dict) and "columnId" in order_by:
         order_by["columnId"] = rename.get(order_by["columnId"], order_by["columnId"])
     return column
-
-
-def _rename_strings(value: Any, rename: dict[str, str]) -> Any:
-    if isinstance(value, str):
-        return rename.get(value, value)
-    if isinstance(value, list):
-        return [_rename_strings(v, rename) for v in value]
-    if isinstance(value, dict):
-        return {k: _rename_strings(v, rename) for k, v in value.items()}
-    return value

@@ -3,10 +3,10 @@ report syntax errors), each with its YAML path inside the chart."""
 
 from __future__ import annotations
 
-from kibana_sync.lens.compile import bucket_slots, metric_slots
 from kibana_sync.lens.config import Bucket, LensChart, MetricSpec, QueryText
 from kibana_sync.lens.formula import formula_parts
 from kibana_sync.lens.metrics import MetricCall
+from kibana_sync.lens.slots import bucket_slots, metric_slots
 from kibana_sync.query.filters import FilterSpec
 
 Path = tuple[str | int, ...]

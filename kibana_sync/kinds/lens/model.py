@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import Field, model_validator
 
 from kibana_sync.lens import LensChart
-from kibana_sync.lens.config import BucketSpec, ChartType, check_chart_shape
+from kibana_sync.lens.config import SLOT_KEYS, BucketSpec, ChartType, check_chart_shape, esql_columns
 from kibana_sync.source.model import Ref
 
 # Keys of the file itself; everything else in a compact file is a chart key.
@@ -36,6 +36,11 @@ class LensModel(LensChart):
     state: dict[str, Any] | None = Field(default=None, description="raw form: the Lens state, decoded")
     references: list[dict[str, str]] = Field(default_factory=list,
                                              description="raw form: the data-view and filter references")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _esql_columns(cls, data: Any) -> Any:
+        return esql_columns(data, tuple(k for k in SLOT_KEYS if k != "tags"))  # tags: the object's Kibana tags
 
     @model_validator(mode="after")
     def _shape(self) -> LensModel:
