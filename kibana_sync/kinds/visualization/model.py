@@ -22,6 +22,9 @@ SEARCH_REF_NAME = "search_0"
 
 
 class VisualizationModel(Model):
+    """A legacy visualization (``objects/visualizations/*.yaml``): aggregation-based charts, markdown, input
+    controls, TSVB, Vega, Timelion."""
+
     id: str | None = None
     title: str
     description: str = ""
