@@ -18,6 +18,8 @@ def _path(name: str) -> Path:
 
 
 def lens_fields(chart: LensChart) -> list[tuple[Path, str]]:
+    if chart.esql is not None:
+        return []  # an ES|QL chart names columns of its query's result, not fields of a data view
     found: list[tuple[Path, str]] = []
     for name, spec in metric_slots(chart):
         found += _metric_fields(_path(name), spec)

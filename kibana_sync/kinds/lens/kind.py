@@ -18,10 +18,19 @@ from kibana_sync.kibana.format import (
     strip_server_fields,
     tag_reference,
 )
+from kibana_sync.kinds import checks
 from kibana_sync.kinds.base import Decompiled, Entry, Kind, Project
 from kibana_sync.kinds.lens.model import LensModel
-from kibana_sync.lens import compact_filter_data_views, compile_lens, decompile_lens, normalise_lens
+from kibana_sync.lens import (
+    compact_filter_data_views,
+    compile_lens,
+    decompile_lens,
+    lens_fields,
+    lens_queries,
+    normalise_lens,
+)
 from kibana_sync.lens.columns import FieldType, unknown_field_type
+from kibana_sync.source.diagnostics import Diagnostic
 from kibana_sync.source.model import RefUse
 
 # Keys a library Lens stores; the by-value panel form adds ``type`` and ``references``.
@@ -43,6 +52,20 @@ class LensKind(Kind):
             uses.extend(RefUse("data_view", ref, path) for path, ref in compact_filter_data_views(m.filters))
         return uses
 
+    def check(self, entry: Entry, project: Project) -> list[Diagnostic]:
+        m: LensModel = entry.model
+        if m.is_raw:
+            return []
+        chart = m.as_chart()
+        fields = checks.declared_fields(project, m.data_view)
+        where = checks.data_view_label(m.data_view)
+        out = checks.field_warnings(entry, [(_file_path(path), f) for path, f in lens_fields(chart)], fields, where)
+        for path, query in lens_queries(chart):
+            problems = checks.kql_problems(entry, _file_path(path), query)
+            out.extend(problems or checks.field_warnings(
+                entry, [(_file_path(path), f) for f in checks.kql_fields(query)], fields, where))
+        return out
+
     def compile(self, entry: Entry, project: Project) -> dict[str, Any]:
         m: LensModel = entry.model
         tags = [tag_reference(project.resolve(t)) for t in m.tags]
@@ -50,10 +73,9 @@ class LensKind(Kind):
             attributes = {"title": m.title, "description": m.description,
                           "visualizationType": m.visualization_type, "state": copy.deepcopy(m.state)}
             return saved_object("lens", entry.id, attributes, [*copy.deepcopy(m.references), *tags])
-        if m.data_view is None:
-            raise ValueError(f"lens {entry.id} has no data view")  # the model's check reports this first
-        data_view = project.resolve(m.data_view)
-        by_value = compile_lens(m.as_chart(), data_view, _field_types(project, data_view))
+        data_view = project.resolve(m.data_view) if m.data_view is not None else None
+        field_types = _field_types(project, data_view) if data_view is not None else unknown_field_type
+        by_value = compile_lens(m.as_chart(), data_view, field_types)
         return library_object(entry.id, by_value, m.title, m.description, tags)
 
     def decompile(self, obj: dict[str, Any]) -> Decompiled:
@@ -113,3 +135,8 @@ def _field_types(project: Project, data_view_id: str) -> FieldType:
     if entry is None or entry.kind.name != "data_view":
         return unknown_field_type
     return entry.model.field_type
+
+
+def _file_path(path: tuple[str | int, ...]) -> tuple[str | int, ...]:
+    """A chart path as written in a library Lens file (a tag cloud's ``tags`` is ``words`` there)."""
+    return ("words", *path[1:]) if path[:1] == ("tags",) else path

@@ -50,6 +50,9 @@ class LensModel(LensChart):
                                  "form visualization_type: + state:")
             if self.visualization_type is not None or self.references:
                 raise ValueError("visualization_type and references belong to the raw form (with state:)")
+            if self.data_view is None and self.esql is None:
+                raise ValueError("a library Lens needs data_view: (there is no dashboard to take it from), or "
+                                 "an esql: query")
             check_chart_shape(self.as_chart())
         else:
             chart_keys = sorted(self.model_fields_set - set(OBJECT_KEYS) - set(RAW_KEYS))
