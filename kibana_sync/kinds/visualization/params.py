@@ -52,8 +52,10 @@ PARAM_DEFAULTS: dict[str, dict[str, Any]] = {
         "percentageMode": False, "useRanges": False, "colorSchema": "Green to Red", "metricColorMode": "None",
         "colorsRange": [{"from": 0, "to": 10000}], "labels": {"show": True}, "invertColors": False,
         "style": {"bgFill": "#000", "bgColor": False, "labelColor": False, "subText": "", "fontSize": 60}}},
-    # legendDisplay is left out: its default depends on the renderer (1.4, marked uncertain in section 9).
-    "pie": {"type": "pie", "addTooltip": True, "legendPosition": "right", "nestedLegend": False,
+    # legendDisplay and labels.last_level depend on the renderer (1.4, uncertain in section 9): pie.ts gives
+    # `hide` / false with the elastic-charts one, which vis_types/pie/public/plugin.ts always registers
+    # (showElasticChartsOptions: true) unless the legacy pie advanced setting is on (default off).
+    "pie": {"type": "pie", "addTooltip": True, "legendDisplay": "hide", "legendPosition": "right", "nestedLegend": False,
             "truncateLegend": True, "maxLegendLines": 1, "distinctColors": False, "isDonut": True,
             "emptySizeRatio": 0.3, "palette": _PALETTE,
             "labels": {"show": True, "last_level": False, "values": True, "valuesFormat": "percent",
