@@ -294,7 +294,7 @@ def test_panels_must_fit_the_grid(tmp_path: Path, panel: str, field: str, text: 
 def test_a_panel_needs_a_kind_key(tmp_path: Path) -> None:
     project = make_project(tmp_path, "title: Board\npanels:\n  - {title: What, w: 10}\n")
     [error] = project.diagnostics.errors
-    assert error.line == 3 and "chart, search, markdown, raw" in error.message
+    assert error.line == 3 and "chart, search, markdown" in error.message and ", raw" in error.message
 
 
 def test_invalid_kql_points_at_the_query_line(tmp_path: Path) -> None:
@@ -419,17 +419,17 @@ def test_decompile_writes_only_what_the_yaml_does_not_imply(tmp_path: Path) -> N
 
 
 def test_unknown_panel_types_and_attributes_are_kept_raw() -> None:
-    links = {"type": "links", "gridData": {"x": 0, "y": 0, "w": 10, "h": 5, "i": "l1"}, "panelIndex": "l1",
-             "embeddableConfig": {"enhancements": {}}, "panelRefName": "panel_l1"}
+    stream = {"type": "LOG_STREAM_EMBEDDABLE", "gridData": {"x": 0, "y": 0, "w": 10, "h": 5, "i": "l1"},
+              "panelIndex": "l1", "embeddableConfig": {"enhancements": {}}, "panelRefName": "panel_l1"}
     obj = {"id": "d", "type": "dashboard", "references": [
-        {"id": "lk", "name": "l1:panel_l1", "type": "links"},
-        {"id": "ctl-dv", "name": "controlGroup_x:optionsListDataView", "type": "index-pattern"}],
-        "attributes": {"title": "D", "panelsJSON": json.dumps([links]), "timeRestore": False,
-                       "controlGroupInput": {"panelsJSON": "{}", "chainingSystem": "HIERARCHICAL"}}}
+        {"id": "lk", "name": "l1:panel_l1", "type": "log-view"},
+        {"id": "ctl-dv", "name": "elsewhere:thing", "type": "index-pattern"}],
+        "attributes": {"title": "D", "panelsJSON": json.dumps([stream]), "timeRestore": False,
+                       "someNewerAttribute": {"panelsJSON": "{}", "mode": "x"}}}
     result = KIND.decompile(obj)
     [panel] = result.data["panels"]
-    assert panel["raw"]["type"] == "links" and panel["references"] == [obj["references"][0]]
-    assert result.data["raw_attributes"] == {"controlGroupInput": obj["attributes"]["controlGroupInput"]}
+    assert panel["raw"]["type"] == "LOG_STREAM_EMBEDDABLE" and panel["references"] == [obj["references"][0]]
+    assert result.data["raw_attributes"] == {"someNewerAttribute": obj["attributes"]["someNewerAttribute"]}
     assert result.data["raw_references"] == [obj["references"][1]]
     assert (result.raw_parts, result.compact_parts) == (1, 0)
     assert KIND.normalise(roundtrip(obj)) == KIND.normalise(obj)

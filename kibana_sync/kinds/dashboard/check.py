@@ -7,8 +7,10 @@ from typing import Any
 from kibana_sync.kinds import checks
 from kibana_sync.kinds.base import Entry
 from kibana_sync.kinds.dashboard.layout import geometry_problems
-from kibana_sync.kinds.dashboard.model import DashboardModel, LensPanel, PanelCommon
-from kibana_sync.kinds.dashboard.panels import derived_panel_ids
+from kibana_sync.kinds.dashboard.model import DashboardModel
+from kibana_sync.kinds.dashboard.panels.common import PanelCommon
+from kibana_sync.kinds.dashboard.panels.lens_chart import LensPanel
+from kibana_sync.kinds.dashboard.panels.stored import derived_panel_ids
 from kibana_sync.lens import lens_fields, lens_queries
 from kibana_sync.query.filters import FilterSpec
 from kibana_sync.source.diagnostics import Diagnostic

@@ -13,26 +13,28 @@ from typing import Any
 
 from kibana_sync.kibana.format import is_tag_reference, loads_embedded
 from kibana_sync.kinds.base import Decompiled
+from kibana_sync.kinds.dashboard.controls import decompile_controls
 from kibana_sync.kinds.dashboard.layout import Placement, Point, layout
-from kibana_sync.kinds.dashboard.model import (
-    DEFAULT_PANEL_HEIGHT,
-    DEFAULT_PANEL_WIDTH,
-    DashboardModel,
-    Options,
-    PanelCommon,
-    duration_text,
-)
-from kibana_sync.kinds.dashboard.panels import decompile_panel, derived_panel_ids
+from kibana_sync.kinds.dashboard.model import DashboardModel, Options, duration_text
+from kibana_sync.kinds.dashboard.panels.common import DEFAULT_PANEL_HEIGHT, DEFAULT_PANEL_WIDTH, PanelCommon
+from kibana_sync.kinds.dashboard.panels.stored import decompile_panel, derived_panel_ids
 from kibana_sync.query.filters import compact_filter, inject, normalise_filter
 from kibana_sync.source.model import Model
 
 # optionsJSON keys in Kibana's order, with the YAML option each one is.
 OPTION_KEYS = {"useMargins": "use_margins", "syncColors": "sync_colors", "syncCursor": "sync_cursor",
                "syncTooltips": "sync_tooltips", "hidePanelTitles": "hide_panel_titles"}
-# What the time picker holds when a dashboard stores a time range but no refresh (Kibana's default).
-DEFAULT_REFRESH = {"pause": True, "value": 60000}
-# 7.x search-source leftovers; a dashboard reads only the query and filters of its search source.
-IGNORED_SOURCE_KEYS = ("highlightAll", "version")
+# A 7.x search-source leftover that no Kibana reads any more.
+IGNORED_SOURCE_KEYS = ("version",)
+
+
+def normalise_dashboard_filter(f: Any) -> Any:
+    """``normalise_filter``, but a ``meta.field`` Kibana stored is kept: the compact form does not write one,
+    so a filter that has it stays verbatim rather than losing it."""
+    out = normalise_filter(f)
+    if isinstance(out, dict) and isinstance(f.get("meta"), dict) and "field" in f["meta"]:
+        out = {**out, "meta": {**out["meta"], "field": f["meta"]["field"]}}
+    return out
 
 
 def default_options() -> dict[str, bool]:
@@ -58,6 +60,7 @@ def decompile_dashboard(obj: dict[str, Any]) -> Decompiled:
     _decompile_time(attrs, data, raw)
     _decompile_options(attrs, data, raw)
     used.extend(_decompile_search_source(attrs, refs, data, raw))
+    used.extend(_decompile_controls(attrs, refs, data, raw))
     result = Decompiled(data)
     panels = loads_embedded(attrs.pop("panelsJSON", "[]"))
     if isinstance(panels, list) and all(isinstance(p, dict) for p in panels):
@@ -68,7 +71,7 @@ def decompile_dashboard(obj: dict[str, Any]) -> Decompiled:
     attrs.pop("hits", None)  # a view counter Kibana no longer reads
     if attrs.pop("version", 1) != 1:
         raw["version"] = obj["attributes"]["version"]
-    raw.update(attrs)  # controlGroupInput and anything newer: kept verbatim
+    raw.update(attrs)  # anything newer: kept verbatim
     if raw:
         data["raw_attributes"] = raw
     # identity, not equality: two equal references may serve two places, each needs its own copy
@@ -77,6 +80,9 @@ def decompile_dashboard(obj: dict[str, Any]) -> Decompiled:
         data["raw_references"] = leftover
     _hoist_data_view(data)
     _drop_default_filter_data_views(data)
+    for control in data.get("controls", []):
+        if "data_view" in data and control.get("data_view") == data["data_view"]:
+            del control["data_view"]
     if "panels" in data:
         data["panels"] = [_in_field_order(p, PanelCommon, last=("raw_config",)) for p in data["panels"]]
     result.data = _in_field_order(data, DashboardModel)
@@ -97,8 +103,8 @@ def _decompile_time(attrs: dict[str, Any], data: dict[str, Any], raw: dict[str, 
         raw.update({k: v for k, v in (("timeRestore", True), ("timeFrom", time_from), ("timeTo", time_to),
                                       ("refreshInterval", refresh)) if v is not None})
         return
-    if refresh is None or refresh == DEFAULT_REFRESH:
-        return
+    if refresh is None:
+        return  # Kibana then leaves the refresh interval as it is: `refresh` unset says the same
     if isinstance(refresh, dict) and set(refresh) == {"pause", "value"} and isinstance(refresh["pause"], bool) \
             and type(refresh["value"]) is int and refresh["value"] >= 0:
         every = duration_text(refresh["value"])
@@ -131,7 +137,9 @@ def _decompile_search_source(attrs: dict[str, Any], refs: list[dict[str, str]], 
         if meta is not None:
             raw["kibanaSavedObjectMeta"] = meta
         return []
-    query, language, filters, used = parsed
+    query, language, filters, used, highlight_all = parsed
+    if highlight_all is not None:
+        data["highlight_all"] = highlight_all
     if query:
         data["query"] = query
     if language != "kuery":
@@ -142,9 +150,11 @@ def _decompile_search_source(attrs: dict[str, Any], refs: list[dict[str, str]], 
 
 
 def _parse_search_source(source: Any, refs: list[dict[str, str]]
-                         ) -> tuple[str, str, list[Any], list[dict[str, str]]] | None:
-    """(query, language, filters, references used), or None when the search source is not just those."""
-    if not isinstance(source, dict) or not set(source) <= {"query", "filter", *IGNORED_SOURCE_KEYS}:
+                         ) -> tuple[str, str, list[Any], list[dict[str, str]], bool | None] | None:
+    """(query, language, filters, references used, highlightAll), or None when the search source is not just
+    those."""
+    if not isinstance(source, dict) or not set(source) <= {"query", "filter", "highlightAll", *IGNORED_SOURCE_KEYS} \
+            or not isinstance(source.get("highlightAll", False), bool):
         return None
     query = source.get("query", {"query": "", "language": "kuery"})
     if not (isinstance(query, dict) and set(query) == {"query", "language"} and isinstance(query["query"], str)
@@ -159,8 +169,25 @@ def _parse_search_source(source: Any, refs: list[dict[str, str]]
     inlined, used = inject(filters, refs)
     if any(isinstance(f.get("meta"), dict) and "indexRefName" in f["meta"] for f in inlined):
         return None  # a data view reference that is not where compile would put it
-    out = [compact_filter(f, same=normalise_filter) or copy.deepcopy(f) for f in inlined]
-    return query["query"], query["language"], out, used
+    out = [compact_filter(f, same=normalise_dashboard_filter) or copy.deepcopy(f) for f in inlined]
+    return query["query"], query["language"], out, used, source.get("highlightAll")
+
+
+def _decompile_controls(attrs: dict[str, Any], refs: list[dict[str, str]], data: dict[str, Any],
+                        raw: dict[str, Any]) -> list[dict[str, str]]:
+    if "controlGroupInput" not in attrs:
+        return []
+    stored = attrs.pop("controlGroupInput")
+    parsed = decompile_controls(stored, refs)
+    if parsed is None:
+        raw["controlGroupInput"] = stored
+        return []
+    controls, group, used = parsed
+    if controls:
+        data["controls"] = controls
+    if group is not None:
+        data["control_group"] = group
+    return used
 
 
 def _decompile_panels(dashboard_id: str, stored_panels: list[dict[str, Any]], refs: list[dict[str, str]],

@@ -2,9 +2,8 @@
 
 Compiled to the ``dashboard`` saved object as Kibana 8.11 exports it (reference 3.4): ``panelsJSON``,
 ``optionsJSON`` and ``searchSourceJSON`` as JSON strings, tag references ``tag-ref-<id>``, filter data views
-extracted to references. The YAML model is in ``_dashboard_model``, panels in ``_dashboard_panels``, filters in
-``_filter_pills``, the grid in ``_dashboard_layout``, checks in ``_dashboard_check`` and export in
-``_dashboard_decompile``.
+extracted to references. The YAML model is in ``model``, panels in ``panels/`` (one module per panel type),
+controls in ``controls``, the grid in ``layout``, checks in ``check`` and export in ``decompile``.
 """
 
 from __future__ import annotations
@@ -22,31 +21,25 @@ from kibana_sync.kibana.format import (
 )
 from kibana_sync.kinds.base import Decompiled, Entry, Kind
 from kibana_sync.kinds.dashboard.check import check_dashboard
+from kibana_sync.kinds.dashboard.controls import compile_controls, normalise_controls
 from kibana_sync.kinds.dashboard.decompile import (
-    DEFAULT_REFRESH,
     IGNORED_SOURCE_KEYS,
     OPTION_KEYS,
     decompile_dashboard,
     default_options,
+    normalise_dashboard_filter,
 )
 from kibana_sync.kinds.dashboard.layout import layout
-from kibana_sync.kinds.dashboard.model import (
-    DashboardModel,
-    LensPanel,
-    RefreshInterval,
-    SearchPanel,
-    duration_ms,
-)
-from kibana_sync.kinds.dashboard.panels import (
-    PanelContext,
-    absorb_lens_references,
+from kibana_sync.kinds.dashboard.model import DashboardModel, RefreshInterval, duration_ms
+from kibana_sync.kinds.dashboard.panels.common import PanelContext
+from kibana_sync.kinds.dashboard.panels.stored import (
     compile_panel,
     derived_panel_ids,
-    normalise_panel,
+    normalise_stored_panel,
+    panel_references,
 )
-from kibana_sync.lens import compact_filter_data_views
 from kibana_sync.lens.columns import FieldType, unknown_field_type
-from kibana_sync.query.filters import compile_filters, filter_references, normalise_filter
+from kibana_sync.query.filters import compile_filters, filter_references
 from kibana_sync.source.diagnostics import Diagnostic
 from kibana_sync.source.model import RefUse
 
@@ -63,14 +56,10 @@ class DashboardKind(Kind):
         if m.data_view is not None:
             uses.append(RefUse("data_view", m.data_view, ("data_view",)))
         uses.extend(filter_references(m.filters))
+        uses.extend(RefUse("data_view", c.data_view, ("controls", i, "data_view"))
+                    for i, c in enumerate(m.controls) if c.data_view is not None)
         for i, panel in enumerate(m.panels):
-            if isinstance(panel, LensPanel):
-                if panel.data_view is not None:
-                    uses.append(RefUse("data_view", panel.data_view, ("panels", i, "data_view")))
-                uses.extend(RefUse("data_view", ref, ("panels", i, *path))
-                            for path, ref in compact_filter_data_views(panel.filters))
-            elif isinstance(panel, SearchPanel):
-                uses.append(RefUse("search", panel.search, ("panels", i, "search")))
+            uses.extend(RefUse(use.kind, use.ref, ("panels", i, *use.path)) for use in panel_references(panel))
         return uses
 
     def check(self, entry: Entry, project: Any) -> list[Diagnostic]:
@@ -92,8 +81,17 @@ class DashboardKind(Kind):
             stored, panel_refs = compile_panel(panel, panel_index, box, ctx)
             panels.append(stored)
             references.extend(panel_refs)
+        default_data_view = project.resolve(m.data_view) if m.data_view is not None else None
+        controls = None
+        if m.controls or m.control_group is not None:
+            controls, control_refs = compile_controls(entry.id, m.controls, m.control_group, default_data_view,
+                                                      project.resolve)
+            references.extend(control_refs)
         references.extend(m.raw_references)
         references.extend(tag_reference(project.resolve(tag)) for tag in m.tags)
+        source: dict[str, Any] = {"query": {"query": m.query, "language": m.query_language}, "filter": filters}
+        if m.highlight_all is not None:
+            source = {"highlightAll": m.highlight_all, **source}
         attributes: dict[str, Any] = {
             "title": m.title,
             "description": m.description,
@@ -101,12 +99,14 @@ class DashboardKind(Kind):
             "optionsJSON": dumps_embedded({key: getattr(m.options, name) for key, name in OPTION_KEYS.items()}),
             "version": 1,
             "timeRestore": m.time is not None,
-            "kibanaSavedObjectMeta": {"searchSourceJSON": dumps_embedded(
-                {"query": {"query": m.query, "language": m.query_language}, "filter": filters})},
+            "kibanaSavedObjectMeta": {"searchSourceJSON": dumps_embedded(source)},
         }
         if m.time is not None:
             attributes["timeFrom"], attributes["timeTo"] = m.time.from_, m.time.to
-            attributes["refreshInterval"] = _stored_refresh(m.refresh)
+            if m.refresh is not None:
+                attributes["refreshInterval"] = _stored_refresh(m.refresh)
+        if controls is not None:
+            attributes["controlGroupInput"] = controls
         attributes.update(copy.deepcopy(m.raw_attributes))
         return saved_object("dashboard", entry.id, attributes, references)
 
@@ -129,8 +129,7 @@ class DashboardKind(Kind):
             normal = []
             for panel in panels:
                 if isinstance(panel, dict):
-                    panel, references = absorb_lens_references(panel, references)
-                    panel = normalise_panel(panel)
+                    panel, references = normalise_stored_panel(panel, references)
                 normal.append(panel)
             panels = normal
         attrs["panelsJSON"] = panels
@@ -144,13 +143,13 @@ class DashboardKind(Kind):
             source = {"query": {"query": "", "language": "kuery"}, "filter": [],
                       **{k: v for k, v in source.items() if k not in IGNORED_SOURCE_KEYS}}
             if isinstance(source["filter"], list):
-                source["filter"] = [normalise_filter(f) for f in source["filter"]]
+                source["filter"] = [normalise_dashboard_filter(f) for f in source["filter"]]
         meta["searchSourceJSON"] = source
         attrs["kibanaSavedObjectMeta"] = meta
+        if "controlGroupInput" in attrs:
+            attrs["controlGroupInput"] = normalise_controls(attrs["controlGroupInput"])
         attrs.setdefault("timeRestore", False)
-        if attrs["timeRestore"]:
-            attrs.setdefault("refreshInterval", DEFAULT_REFRESH)
-        else:  # without timeRestore Kibana ignores the stored time and refresh interval
+        if not attrs["timeRestore"]:  # without timeRestore Kibana ignores the stored time and refresh interval
             for key in ("timeFrom", "timeTo", "refreshInterval"):
                 attrs.pop(key, None)
         out["attributes"] = attrs
@@ -166,9 +165,7 @@ def _field_types(project: Any, data_view_id: str) -> FieldType:
     return entry.model.field_type
 
 
-def _stored_refresh(refresh: str | RefreshInterval | None) -> dict[str, Any]:
-    if refresh is None:
-        return dict(DEFAULT_REFRESH)
+def _stored_refresh(refresh: str | RefreshInterval) -> dict[str, Any]:
     if isinstance(refresh, str):
         return {"pause": False, "value": duration_ms(refresh)}
     return {"pause": refresh.paused, "value": duration_ms(refresh.every)}

@@ -1,0 +1,86 @@
+"""A by-value legacy visualization (``embeddableConfig.savedVis``, reference-objects 1.6): the decoded
+visualization under ``vis:`` (type, params, uiState, data), its data view as ``data_view`` and any other
+reference it owns (input controls, TSVB) under ``references`` with the names it gives them."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any, ClassVar
+
+from pydantic import Field
+
+from kibana_sync.kinds.dashboard.panels.common import (
+    PanelCommon,
+    PanelContent,
+    PanelContext,
+    PanelRef,
+    PanelType,
+    prefixed,
+    unprefixed,
+)
+from kibana_sync.source.model import Ref
+
+# Where a by-value visualization's search source names its data view once Kibana has extracted it.
+SEARCH_SOURCE_INDEX = "kibanaSavedObjectMeta.searchSourceJSON.index"
+
+
+class LegacyVisPanel(PanelCommon):
+    """A legacy (aggregation-based, TSVB, Vega, ...) visualization stored in the dashboard."""
+
+    content_config_keys: ClassVar[frozenset[str]] = frozenset({"savedVis"})
+
+    vis: dict[str, Any] = Field(description="the visualization: {type, params, uiState, data: {aggs, "
+                                            "searchSource}}, as Kibana's SerializedVis")
+    data_view: Ref | None = Field(default=None, description="the data view its search source reads")
+    inner_title: str = Field(default="", description="the title stored inside the visualization; Kibana shows "
+                                                     "it when the panel has no title of its own")
+    inner_description: str = ""
+    references: list[dict[str, str]] = Field(
+        default_factory=list, description="other references the visualization owns, named as Kibana names them")
+
+
+class LegacyVisType(PanelType):
+    key = "vis"
+    model = LegacyVisPanel
+
+    def compile(self, panel: LegacyVisPanel, panel_index: str, ctx: PanelContext) -> PanelContent:
+        saved_vis = {"title": panel.inner_title, "description": panel.inner_description,
+                     **copy.deepcopy(panel.vis)}
+        refs = list(panel.references)
+        if panel.data_view is not None:
+            refs.insert(0, {"id": ctx.resolve(panel.data_view), "name": SEARCH_SOURCE_INDEX, "type": "index-pattern"})
+        return PanelContent("visualization", {"savedVis": saved_vis}, references=prefixed(panel_index, refs))
+
+    def decompile(self, stored: dict[str, Any], normal: dict[str, Any],
+                  own_refs: list[dict[str, str]]) -> dict[str, Any] | None:
+        saved_vis = normal.get("embeddableConfig", {}).get("savedVis")
+        if normal.get("type") != "visualization" or not isinstance(saved_vis, dict) or "id" in normal \
+                or not isinstance(saved_vis.get("type"), str):
+            return None
+        vis = dict(saved_vis)
+        texts = {k: vis.pop(k, "") for k in ("title", "description")}
+        if not all(isinstance(v, str) for v in texts.values()):
+            return None
+        data: dict[str, Any] = {"vis": vis}
+        refs = unprefixed(normal["panelIndex"], own_refs)
+        index = [r for r in refs if r["name"] == SEARCH_SOURCE_INDEX and r["type"] == "index-pattern"]
+        if len(index) == 1:
+            data["data_view"] = index[0]["id"]
+            refs.remove(index[0])
+        if texts["title"]:
+            data["inner_title"] = texts["title"]
+        if texts["description"]:
+            data["inner_description"] = texts["description"]
+        if refs:
+            data["references"] = refs
+        return data
+
+    def normalise(self, panel: dict[str, Any], config: dict[str, Any]) -> None:
+        saved_vis = config.get("savedVis")
+        if isinstance(saved_vis, dict) and saved_vis.get("id", "") == "":
+            # by value: no saved-object id (Kibana writes "" or nothing) and no title is an empty one
+            config["savedVis"] = {"title": "", "description": "",
+                                  **{k: v for k, v in saved_vis.items() if k != "id"}}
+
+    def references(self, panel: LegacyVisPanel) -> list[PanelRef]:
+        return [] if panel.data_view is None else [PanelRef("data_view", panel.data_view, ("data_view",))]
