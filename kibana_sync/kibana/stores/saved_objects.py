@@ -29,7 +29,8 @@ LISTED_FIELDS = ["title", "name"]
 # asks about all of them so a hand-made referrer of any of these stops the delete.
 REFERRER_TYPES = ("dashboard", "visualization", "lens", "map", "search", "index-pattern", "links",
                   "canvas-workpad", "graph-workspace")
-HAS_REFERENCE_CHUNK = 50  # keys per _find: has_reference goes in the query string
+HAS_REFERENCE_CHUNK = 50
+NOT_WRITTEN_ALL_OR_NOTHING = "not written: Kibana imports all or nothing"  # keys per _find: has_reference goes in the query string
 
 
 class SavedObjectStore(Store):
@@ -49,17 +50,29 @@ class SavedObjectStore(Store):
     def write(self, client: KibanaClient, writes: Sequence[Write]) -> list[WriteResult]:
         if not writes:
             return []
+        out = self._import(client, writes)
+        # Kibana writes nothing from a request in which one object has a missing reference or a conflict
+        # (reference 2.3): send the others once more without the objects it refused, so one bad object does not
+        # hold back the rest of its level.
+        held_back = [w for w in writes if out[w.key].message.startswith(NOT_WRITTEN_ALL_OR_NOTHING)]
+        if held_back:
+            out.update(self._import(client, held_back))
+        return [out[w.key] for w in writes]
+
+    def _import(self, client: KibanaClient, writes: Sequence[Write]) -> dict[Key, WriteResult]:
         try:
             results = client.import_objects([w.body for w in writes], overwrite=True)
         except KibanaError as exc:
-            return [WriteResult(w.key, False, f"import failed: {exc}", exc.status) for w in writes]
+            return {w.key: WriteResult(w.key, False, f"import failed: {exc}", exc.status) for w in writes}
         by_key = {w.key: w for w in writes}
         out: dict[Key, WriteResult] = {}
         for result in results:
             for outcome in _import_results(result, by_key):
                 out[outcome.key] = outcome
-        return [out.get(w.key) or WriteResult(w.key, False, "Kibana's import answer does not mention this object; "
-                                                            "it may not be written") for w in writes]
+        for w in writes:
+            out.setdefault(w.key, WriteResult(w.key, False, "Kibana's import answer does not mention this object; "
+                                                            "it may not be written"))
+        return out
 
     def delete(self, client: KibanaClient, keys: Sequence[Key]) -> list[WriteResult]:
         if not keys:
@@ -137,8 +150,8 @@ def _import_results(result: ImportResult, by_key: dict[Key, Write]) -> list[Writ
             continue
         if blocking:
             first = blocking[0]
-            out.append(WriteResult(key, False, "not written: Kibana imports all or nothing and "
-                                               f"{first.get('type')} {first.get('id')!r} failed in the same request"))
+            out.append(WriteResult(key, False, f"{NOT_WRITTEN_ALL_OR_NOTHING} and {first.get('type')} "
+                                               f"{first.get('id')!r} failed in the same request"))
         elif item.get("destinationId") and item["destinationId"] != item.get("id"):
             out.append(WriteResult(key, False, "id already used in another space; Kibana stored a copy under the "
                                                f"new id {item['destinationId']!r}", id_taken_elsewhere=True))
