@@ -25,4 +25,5 @@ def corpus_dir() -> Path:
 
 
 # The Kibana emulator's fixtures (kibana_emulator, emulator_http, emulator_url); tests/ is on sys.path here.
+from es_emulator.fixtures import es_emulator, es_http, es_url  # noqa: E402, F401
 from kibana_emulator.fixtures import emulator_http, emulator_url, kibana_emulator  # noqa: E402, F401
