@@ -5,6 +5,8 @@ managed tag) and R rules with one connector, then measures, in-process:
 
 * ``diff`` of an empty Kibana, ``push`` into it, ``diff`` in sync, a no-op ``push`` (must write nothing);
 * a one-request-per-object client (GET each saved object and rule) for comparison;
+* the same push into an empty Kibana with one rule or connector write at a time, to show what sending them
+  ``CONCURRENT_WRITES`` at a time gains (``concurrent_writes_wall_ratio``: concurrent wall / sequential wall);
 * the round-trip floor: the fewest requests the API allows for each job, sent one after the other by a bare
   client that does nothing else (no planning, no comparing), timed against a fresh emulator. It includes the
   server's own work (e.g. serialising 1,000 objects for ``_bulk_get``), which no client can avoid;
@@ -32,6 +34,7 @@ from kibana_emulator import KibanaEmulator  # noqa: E402
 from kibana_sync.kibana.client import KibanaClient  # noqa: E402
 from kibana_sync.kibana.connection import ConnectionSettings  # noqa: E402
 from kibana_sync.kibana.ownership import MANAGED_TAG_ID  # noqa: E402
+from kibana_sync.kibana.stores import base as store_base  # noqa: E402
 from kibana_sync.kinds.connector.kind import resolve_secrets  # noqa: E402
 from kibana_sync.project.build import Build, compile_project  # noqa: E402
 from kibana_sync.project.loader import load_project  # noqa: E402
@@ -148,6 +151,17 @@ def run(saved_objects: int, rules: int, latency_ms: int) -> dict[str, Any]:
                            "latency_floor_s": round(floor[name]["requests"] * latency_ms / 1000, 3)}
         result["x_floor"] = round(result["wall_s"] / floor[name]["wall_s"], 2)
     results["one_request_per_object_read"] = measure(emulator, one_request_per_object)
+
+    sequential_emulator, sequential_client = new_kibana(latency_ms)
+    concurrency, store_base.CONCURRENT_WRITES = store_base.CONCURRENT_WRITES, 1
+    try:
+        def push_sequential() -> None:
+            check_target(sequential_client)
+            plan = make_plan(sequential_client, build)
+            assert all(o.ok for o in apply_plan(sequential_client, plan, environ={}))
+        results["push_empty_one_write_at_a_time"] = measure(sequential_emulator, push_sequential)
+    finally:
+        store_base.CONCURRENT_WRITES = concurrency
     in_sync = results["diff_in_sync"]
     return {
         "setup": {"saved_objects": len(build.saved_objects), "rules": len(build.rules),
@@ -158,6 +172,9 @@ def run(saved_objects: int, rules: int, latency_ms: int) -> dict[str, Any]:
             "diff_saved_object_requests_per_1000": round(in_sync["saved_object_requests"] * 1000
                                                          / len(build.saved_objects), 2),
             "noop_push_writes": results["push_noop"]["writes"],
+            "concurrent_writes": store_base.CONCURRENT_WRITES,
+            "concurrent_writes_wall_ratio": round(results["push_empty"]["wall_s"]
+                                                  / results["push_empty_one_write_at_a_time"]["wall_s"], 2),
             **{f"{name}_x_floor": results[name]["x_floor"] for name in floor},
         },
     }

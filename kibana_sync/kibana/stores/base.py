@@ -129,7 +129,7 @@ CONCURRENT_CHANGE = ("created or changed in Kibana by someone else while this pu
 
 
 def one_at_a_time(writes: Iterable[Write], write_one: Callable[[Write], str], exists_here: Callable[[Key], bool],
-                  concurrency: int = CONCURRENT_WRITES) -> list[WriteResult]:
+                  concurrency: int | None = None) -> list[WriteResult]:
     """Run ``write_one`` (returning the done message) for each write, ``concurrency`` at a time; results in
     input order. For APIs that take one object per request (rules, connectors). ``exists_here`` tells a 409
     on a create caused by a concurrent writer in this space from an id that another space holds."""
@@ -146,14 +146,15 @@ def one_at_a_time(writes: Iterable[Write], write_one: Callable[[Write], str], ex
             return WriteResult(write.key, False, f"id already used in another space ({exc.message})", exc.status,
                                id_taken_elsewhere=True)
 
-    if len(items) <= 1 or concurrency <= 1:
+    workers = concurrency or CONCURRENT_WRITES
+    if len(items) <= 1 or workers <= 1:
         return [guarded(w) for w in items]
-    with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="kibana-write") as pool:
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="kibana-write") as pool:
         return list(pool.map(guarded, items))
 
 
 def deleted_one_at_a_time(keys: Iterable[Key], delete_one: Callable[[Key], None],
-                          concurrency: int = CONCURRENT_WRITES) -> list[WriteResult]:
+                          concurrency: int | None = None) -> list[WriteResult]:
     def guarded(key: Key) -> WriteResult:
         try:
             delete_one(key)
@@ -164,9 +165,10 @@ def deleted_one_at_a_time(keys: Iterable[Key], delete_one: Callable[[Key], None]
         return WriteResult(key, True, "deleted")
 
     items = list(keys)
-    if len(items) <= 1:
+    workers = concurrency or CONCURRENT_WRITES
+    if len(items) <= 1 or workers <= 1:
         return [guarded(k) for k in items]
-    with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="kibana-delete") as pool:
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="kibana-delete") as pool:
         return list(pool.map(guarded, items))
 
 
