@@ -31,6 +31,11 @@ def read(reader: ChartReader, data: dict[str, Any]) -> None:
     vis = reader.visualization
     data["chart"] = "heatmap"
     reader.add_metric(data, "metric", vis.get("valueAccessor"))
+    legend = vis.get("legend")
+    if isinstance(legend, dict) and legend.get("isVisible") is False:
+        data["legend"] = "hidden"
+    elif isinstance(legend, dict) and legend.get("position", "right") != "right":
+        data["legend"] = legend["position"]
     for accessor, key in (("yAccessor", "y"), ("xAccessor", "x")):
         if vis.get(accessor):
             reader.add_bucket(data, key, vis[accessor], True)
