@@ -1,8 +1,8 @@
 """Links panels saved to the library (``objects/links/``), Kibana 8.11's ``links`` saved object.
 
 A dashboard link's target is a reference named by the link's id, ``link_<id>_dashboard`` (reference-objects-es
-5.1). Link ids are arbitrary (the editor draws a uuid), so the YAML leaves them out: build derives them from
-the object id and the position, and ``normalise`` numbers them by position, so they never show in a diff.
+5.1). A link written without ``id`` gets one derived from the object id and its position (stable across
+builds); export writes ``id`` only when Kibana's differs from that, i.e. for links made in Kibana's editor.
 """
 
 from __future__ import annotations
@@ -89,8 +89,10 @@ class LinksKind(Kind):
             refs = [r for r in refs if r not in tags]
         stored_links = attributes.pop("links", [])
         links, used = [], set()
-        for stored in sorted(stored_links, key=lambda link: link.get("order", 0)):
+        for position, stored in enumerate(sorted(stored_links, key=lambda link: link.get("order", 0))):
             link, ref_name = decompile_link(stored, refs)
+            if "id" in stored and stored["id"] != derived_link_id(obj["id"], position):
+                link["id"] = stored["id"]
             links.append(link)
             if ref_name is not None:
                 used.add(ref_name)
@@ -107,23 +109,16 @@ class LinksKind(Kind):
         attributes = copy.deepcopy(out.get("attributes", {}))
         attributes.setdefault("description", "")
         attributes.setdefault("layout", "vertical")
-        refs = [dict(r) for r in out.get("references", [])]
         links = attributes.get("links")
         if isinstance(links, list) and all(isinstance(link, dict) for link in links):
             links = sorted(links, key=lambda link: link.get("order", 0))  # the order Kibana shows them in
             for position, link in enumerate(links):
-                old_name = link_reference_name(str(link.get("id")))
                 link["order"] = position
-                link["id"] = f"link{position}"
                 defaults = DASHBOARD_LINK_DEFAULTS if link.get("type") == DASHBOARD_LINK else URL_LINK_DEFAULTS
                 link["options"] = {**defaults, **(link.get("options") or {})}
-                if link.get("destinationRefName") == old_name:
-                    link["destinationRefName"] = link_reference_name(link["id"])
-                    for ref in refs:
-                        if ref.get("name") == old_name:
-                            ref["name"] = link["destinationRefName"]
             attributes["links"] = links
-        return {**out, "attributes": attributes, "references": sorted(refs, key=reference_order)}
+        return {**out, "attributes": attributes,
+                "references": sorted(out.get("references", []), key=reference_order)}
 
 
 def compile_link(link: Link, link_id: str, position: int,
@@ -145,7 +140,8 @@ def compile_link(link: Link, link_id: str, position: int,
         options = {}
     if link.label is not None:
         stored["label"] = link.label
-    stored["options"] = options
+    if not link.no_options:
+        stored["options"] = options
     for key, value in link.raw.items():
         if key == "options" and isinstance(value, dict):
             options.update(copy.deepcopy(value))
@@ -183,6 +179,8 @@ def decompile_link(stored: dict[str, Any], refs: list[dict[str, Any]]) -> tuple[
                     data[_OPTION_KEYS[key]] = value
             else:
                 raw_options[key] = value
+    elif options is None and "options" not in stored:
+        data["no_options"] = True
     elif options is not None:
         rest["options"] = options
     if raw_options:

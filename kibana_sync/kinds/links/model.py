@@ -25,7 +25,10 @@ class Link(Model):
     use_current_filters: bool = Field(default=True, description="dashboard links: carry the filters over")
     use_current_date_range: bool = Field(default=True, description="dashboard links: carry the time range over")
     encode_url: bool = Field(default=True, description="URL links: encode the URL")
-    id: str | None = Field(default=None, description="Kibana's link id; default: derived from the position")
+    id: str | None = Field(default=None, description="Kibana's link id (names the dashboard reference); "
+                                                    "default: derived from the object id and the position")
+    no_options: bool = Field(default=False, description="store no options at all, as links made by early "
+                                                        "editors are (Kibana then applies its defaults)")
     raw: dict[str, Any] = Field(default_factory=dict, description="other link keys, verbatim")
 
     @model_validator(mode="after")
@@ -38,6 +41,10 @@ class Link(Model):
             raise ValueError(f"{', '.join(dashboard_only)} only apply to dashboard links")
         if self.dashboard is not None and "encode_url" in self.model_fields_set:
             raise ValueError("encode_url only applies to URL links")
+        options = {"open_in_new_tab", "use_current_filters", "use_current_date_range", "encode_url"}
+        if self.no_options and self.model_fields_set & options:
+            raise ValueError("no_options: true stores no options; drop " +
+                             ", ".join(sorted(self.model_fields_set & options)))
         return self
 
 

@@ -62,18 +62,27 @@ def test_build_writes_the_8_11_links_shape_with_references_named_by_link_id(tmp_
     assert compiled(tmp_path)["attributes"]["links"][0]["id"] == links[0]["id"]  # stable across builds
 
 
-def test_export_reads_back_the_compact_links_whatever_ids_kibana_drew() -> None:
+def test_export_reads_back_compact_links_keeping_the_ids_kibana_drew() -> None:
     obj = {"type": "links", "id": "related", "references": [
         {"type": "dashboard", "id": "overview", "name": "link_aa_dashboard"}],
         "attributes": {"title": "Related", "layout": "vertical", "links": [
             {"id": "bb", "type": "externalLink", "order": 1, "destination": "https://x", "options": {"encodeUrl": False}},
             {"id": "aa", "type": "dashboardLink", "order": 0, "destinationRefName": "link_aa_dashboard",
-             "options": {"openInNewTab": False, "useCurrentFilters": True, "useCurrentDateRange": False}}]}}
+             "options": {"openInNewTab": False, "useCurrentFilters": True, "useCurrentDateRange": False}},
+            {"id": "cc", "type": "externalLink", "order": 2, "destination": "https://y"}]}}
     data = LINKS.decompile(obj).data
-    assert data["links"] == [{"dashboard": "overview", "use_current_date_range": False},
-                             {"url": "https://x", "encode_url": False}]
+    assert data["links"] == [{"dashboard": "overview", "use_current_date_range": False, "id": "aa"},
+                             {"url": "https://x", "encode_url": False, "id": "bb"},
+                             {"url": "https://y", "no_options": True, "id": "cc"}]
     entry = Entry(LINKS, "related", LINKS.model.model_validate(data), SourceFile("<decompiled>", data))
-    assert LINKS.normalise(LINKS.compile(entry, Project(root=Path("."), entries=[]))) == LINKS.normalise(obj)
+    again = LINKS.compile(entry, Project(root=Path("."), entries=[]))
+    assert LINKS.normalise(again) == LINKS.normalise(obj)
+    assert "options" not in again["attributes"]["links"][2]  # stored as Kibana had it, not filled in
+
+
+def test_links_built_here_export_without_ids(tmp_path: Path) -> None:
+    data = LINKS.decompile(compiled(tmp_path)).data
+    assert all("id" not in link for link in data["links"])
 
 
 def test_a_link_to_a_dashboard_not_in_the_repo_is_reported(tmp_path: Path) -> None:
