@@ -87,8 +87,49 @@ def user_view(kind: Kind, obj: dict[str, Any]) -> dict[str, Any]:
         panels = data.pop("panels")
         if kind.name == "dashboard":
             panels = [_with_default_size(p) for p in panels]
-        data.update(_panels_by_label(panels))
+        by_label = _panels_by_label(panels)
+        if kind.name == "dashboard":
+            _with_stored_positions(by_label, obj)
+        data.update(by_label)
     return data
+
+
+def _with_stored_positions(panels: dict[str, Any], obj: dict[str, Any]) -> None:
+    """Give every compact panel the position Kibana stores for it. The YAML leaves ``at`` out while panels flow,
+    so one panel added or removed in Kibana would make every later panel read as moved (``at: removed``) when
+    none did; with both sides placed explicitly only real moves show."""
+    stored = decode_embedded((obj.get("attributes") or {}).get("panelsJSON"))
+    if not isinstance(stored, list):
+        return
+    grids = {label: p.get("gridData") for label, p in _panels_by_label(stored).items() if isinstance(p, dict)}
+    for label, panel in panels.items():
+        grid = grids.get(label)
+        if isinstance(panel, dict) and "raw" not in panel and isinstance(grid, dict) \
+                and all(isinstance(grid.get(k), int) for k in ("x", "y", "w", "h")):
+            panel.update(at={"x": grid["x"], "y": grid["y"]}, w=grid["w"], h=grid["h"])
+
+
+def panel_summary(panel: Any) -> str:
+    """A panel added or removed, in a few words: what it shows and where (not its whole configuration)."""
+    if not isinstance(panel, dict):
+        return json.dumps(panel, ensure_ascii=False)
+    raw = panel.get("raw") if isinstance(panel.get("raw"), dict) else None
+    if "chart" in panel:
+        what = f"{panel['chart']} chart"
+    elif "search" in panel:
+        what = f"saved search {panel['search']}"
+    elif "markdown" in panel:
+        what = "markdown"
+    elif raw is not None or "embeddableConfig" in panel:
+        source = raw if raw is not None else panel
+        what = f"{source.get('type') or source.get('embeddableType') or 'raw'} panel"
+    else:
+        what = "panel"
+    grid = panel.get("gridData") if isinstance(panel.get("gridData"), dict) else {}
+    at = panel.get("at") if isinstance(panel.get("at"), dict) else grid
+    size = (panel.get("w") or grid.get("w"), panel.get("h") or grid.get("h"))
+    where = f" at x={at.get('x')}, y={at.get('y')}" if at.get("x") is not None else ""
+    return what + where + (f", {size[0]}×{size[1]}" if all(size) else "")
 
 
 def _with_default_size(panel: Any) -> Any:

@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 from kibana_sync.sync.change import Action, Change
-from kibana_sync.sync.field_diff import MISSING, FieldChange
+from kibana_sync.sync.field_diff import MISSING, FieldChange, panel_summary
 from kibana_sync.sync.plan import Kept, Plan, Unmanaged
 
 MAX_FIELDS_PER_OBJECT = 25  # past this a field list stops helping; the rest is counted
@@ -38,6 +38,9 @@ def format_value(value: Any) -> str:
 
 def field_line(change: Change, field: FieldChange) -> str:
     where = f"{change.label} › {field.display_path}"
+    if len(field.path) == 1 and str(field.path[0]).startswith("panel") and field.what != "changed":
+        panel = field.new if field.what == "added" else field.old
+        return f"{where}: {field.what} ({panel_summary(panel)})"
     # The YAML form leaves out values equal to Kibana's defaults, so a scalar that appears or disappears is a
     # change from or to the default: "true → (default)" says what push writes, "removed (was true)" would not.
     if field.what == "added":

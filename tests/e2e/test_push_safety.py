@@ -285,3 +285,26 @@ def test_the_objects_folder_from_the_repo_pushes_and_diffs_clean(kibana, tmp_pat
            for var in (body.get("secrets") or {}).values()}
     ok(invoke(url, tree, "push", env=env))
     assert "In sync" in ok(invoke(url, tree, "diff", "--prune", "--fail-on-unmanaged"))
+
+
+def test_a_panel_added_by_hand_reads_as_title_type_and_position_and_nothing_else_moves(kibana, objects):
+    emulator, url = kibana
+    (objects / "dashboards" / "ops.yaml").write_text(
+        "id: ops\ntitle: Ops\ndata_view: logs\npanels:\n"
+        "  - {title: A, chart: metric, metric: count}\n"
+        "  - {title: B, markdown: two}\n"
+        "  - {title: C, markdown: three}\n")
+    ok(invoke(url, objects, "push"))
+    dashboard = emulator.get_object("dashboard", "ops")
+    panels = json.loads(dashboard["attributes"]["panelsJSON"])
+    added = json.loads(json.dumps(panels[2]))
+    added["embeddableConfig"]["savedVis"]["params"]["markdown"] = "written in Kibana"
+    added.update(title="By hand", panelIndex="by-hand", gridData={**added["gridData"], "i": "by-hand", "y": 45})
+    del panels[1]  # B removed in Kibana: C stays where it was, no longer where the flow would put it
+    dashboard["attributes"]["panelsJSON"] = json.dumps([*panels, added])
+    emulator.put_object(dashboard)
+    out = ok(invoke(url, objects, "diff"), 1)
+    assert '~  dashboard "Ops" › panel "By hand": removed (markdown at x=0, y=45, 24×15)' in out
+    assert '~  dashboard "Ops" › panel "B": added (markdown at x=24, y=0, 24×15)' in out
+    assert "at:" not in out and "panel \"C\"" not in out  # C did not move
+    assert "{" not in out  # no JSON blob

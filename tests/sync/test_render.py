@@ -138,7 +138,7 @@ def test_a_value_set_to_or_from_its_default_says_so_and_whole_structures_stay_ad
     assert lines[:3] == [
         '~  rule "Critical tilt" › exclude_hits_from_previous_run: false → (default)',
         '~  rule "Critical tilt" › config › method: (default) → put',
-        '~  rule "Critical tilt" › panel "New": added {"chart": "metric"}',
+        '~  rule "Critical tilt" › panel "New": added (metric chart)',
     ]
 
 
