@@ -57,6 +57,21 @@ def test_every_8x_corpus_dashboard_round_trips_exactly(corpus_dir: Path) -> None
     assert not failures, "\n".join(failures[:10])
 
 
+def test_dashboards_of_every_era_write_most_panels_compactly(corpus_dir: Path) -> None:
+    with (corpus_dir / "MANIFEST.tsv").open(encoding="utf-8") as f:
+        rows = [r for r in csv.DictReader(f, delimiter="\t") if r["type"] == "dashboard" and r["json_valid"] == "yes"]
+    counts: Counter[tuple[str, bool]] = Counter()
+    for row in rows:
+        obj = json.loads((corpus_dir / row["local_path"]).read_text(encoding="utf-8"))
+        if not isinstance(obj["attributes"].get("panelsJSON"), str):
+            continue  # elastic-package sources keep it decoded; the round-trip corpus test encodes them
+        era = "8.x" if row["version_bucket"].startswith("8") else "pre-8"
+        counts.update((era, "raw" not in p) for p in KIND.decompile(obj).data.get("panels", []))
+    shares = {era: counts[(era, True)] / (counts[(era, True)] + counts[(era, False)]) for era in ("8.x", "pre-8")}
+    print(f"\ncompact dashboard panels: {dict(counts)}; shares {shares}")
+    assert all(share >= 0.9 for share in shares.values()), shares  # 95% in both eras when this was written
+
+
 def test_markdown_and_saved_search_panels_of_the_corpus_decompile_compactly(corpus_dir: Path) -> None:
     kinds: Counter[str] = Counter()
     for _, original in corpus_objects(corpus_dir):

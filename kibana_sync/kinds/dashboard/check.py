@@ -27,6 +27,7 @@ def check_dashboard(entry: Entry, project: Any) -> list[Diagnostic]:
         out.extend(_check_kql(entry, ("query",), m.query, checks.declared_fields(project, m.data_view),
                               checks.data_view_label(m.data_view), lucene_switch="set `query_language: lucene`"))
     out.extend(_check_filters(entry, project, m))
+    out.extend(_check_controls(entry, project, m))
     for i, panel in enumerate(m.panels):
         if isinstance(panel, LensPanel):
             out.extend(_check_lens_panel(entry, project, m, i, panel))
@@ -46,6 +47,17 @@ def _check_filters(entry: Entry, project: Any, m: DashboardModel) -> list[Diagno
         if isinstance(f, FilterSpec):
             data_view: Ref | None = f.data_view if f.data_view is not None else m.data_view
             out.extend(checks.field_warnings(entry, [(("filters", i, "field"), f.field)],
+                                             checks.declared_fields(project, data_view),
+                                             checks.data_view_label(data_view)))
+    return out
+
+
+def _check_controls(entry: Entry, project: Any, m: DashboardModel) -> list[Diagnostic]:
+    out = []
+    for i, control in enumerate(m.controls):
+        if control.field is not None:
+            data_view = control.data_view if control.data_view is not None else m.data_view
+            out.extend(checks.field_warnings(entry, [(("controls", i, control.type_key), control.field)],
                                              checks.declared_fields(project, data_view),
                                              checks.data_view_label(data_view)))
     return out

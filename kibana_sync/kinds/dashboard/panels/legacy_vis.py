@@ -20,8 +20,10 @@ from kibana_sync.kinds.dashboard.panels.common import (
 )
 from kibana_sync.source.model import Ref
 
-# Where a by-value visualization's search source names its data view once Kibana has extracted it.
+# Where a by-value visualization's search source names its data view once Kibana has extracted it, and the
+# reference its saved search (``data.savedSearchId``) becomes.
 SEARCH_SOURCE_INDEX = "kibanaSavedObjectMeta.searchSourceJSON.index"
+SAVED_SEARCH = "search_0"
 
 
 class LegacyVisPanel(PanelCommon):
@@ -32,6 +34,7 @@ class LegacyVisPanel(PanelCommon):
     vis: dict[str, Any] = Field(description="the visualization: {type, params, uiState, data: {aggs, "
                                             "searchSource}}, as Kibana's SerializedVis")
     data_view: Ref | None = Field(default=None, description="the data view its search source reads")
+    saved_search: Ref | None = Field(default=None, description="the saved search it reads, instead of a data view")
     inner_title: str = Field(default="", description="the title stored inside the visualization; Kibana shows "
                                                      "it when the panel has no title of its own")
     inner_description: str = ""
@@ -47,6 +50,8 @@ class LegacyVisType(PanelType):
         saved_vis = {"title": panel.inner_title, "description": panel.inner_description,
                      **copy.deepcopy(panel.vis)}
         refs = list(panel.references)
+        if panel.saved_search is not None:
+            refs.insert(0, {"id": ctx.resolve(panel.saved_search), "name": SAVED_SEARCH, "type": "search"})
         if panel.data_view is not None:
             refs.insert(0, {"id": ctx.resolve(panel.data_view), "name": SEARCH_SOURCE_INDEX, "type": "index-pattern"})
         return PanelContent("visualization", {"savedVis": saved_vis}, references=prefixed(panel_index, refs))
@@ -63,10 +68,12 @@ class LegacyVisType(PanelType):
             return None
         data: dict[str, Any] = {"vis": vis}
         refs = unprefixed(normal["panelIndex"], own_refs)
-        index = [r for r in refs if r["name"] == SEARCH_SOURCE_INDEX and r["type"] == "index-pattern"]
-        if len(index) == 1:
-            data["data_view"] = index[0]["id"]
-            refs.remove(index[0])
+        for key, name, type_ in (("data_view", SEARCH_SOURCE_INDEX, "index-pattern"),
+                                 ("saved_search", SAVED_SEARCH, "search")):
+            named = [r for r in refs if r["name"] == name and r["type"] == type_]
+            if len(named) == 1:
+                data[key] = named[0]["id"]
+                refs.remove(named[0])
         if texts["title"]:
             data["inner_title"] = texts["title"]
         if texts["description"]:
@@ -83,4 +90,7 @@ class LegacyVisType(PanelType):
                                   **{k: v for k, v in saved_vis.items() if k != "id"}}
 
     def references(self, panel: LegacyVisPanel) -> list[PanelRef]:
-        return [] if panel.data_view is None else [PanelRef("data_view", panel.data_view, ("data_view",))]
+        out = [] if panel.data_view is None else [PanelRef("data_view", panel.data_view, ("data_view",))]
+        if panel.saved_search is not None:
+            out.append(PanelRef("search", panel.saved_search, ("saved_search",)))
+        return out
