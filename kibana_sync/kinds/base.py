@@ -9,15 +9,16 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Literal, Protocol
+from typing import Any, ClassVar, Protocol
 
 from kibana_sync.kibana.format import strip_server_fields
 from kibana_sync.source.diagnostics import Diagnostic, Severity
 from kibana_sync.source.model import External, Model, RefUse
 from kibana_sync.source.yaml_reader import SourceFile
 
-# Which Kibana API holds a kind's objects; sync keeps one store per API (kibana_sync.kibana.stores).
-Store = Literal["saved_objects", "rules", "connectors"]
+# Which Kibana API holds a kind's objects: the ``name`` of a store in kibana_sync.kibana.stores.registry
+# ("saved_objects", "rules", "connectors"; a new API is a new store there, not a new value here).
+Store = str
 
 
 class Project(Protocol):
