@@ -113,6 +113,11 @@ def _shape_problem(value: Any) -> str | None:
         return f"saved object without {' and '.join(missing)}"
     if not isinstance(value.get("attributes", {}), dict):
         return "saved object whose attributes are not a JSON object"
+    references = value.get("references", [])
+    # Kibana's import schema: an array of {name, type, id}, all strings.
+    if not isinstance(references, list) or not all(
+            isinstance(r, dict) and all(isinstance(r.get(k), str) for k in ("name", "type", "id")) for r in references):
+        return "saved object whose references are not a list of {name, type, id} strings"
     return None
 
 

@@ -122,13 +122,26 @@ def _construct(loader: _Loader, node: yaml.Node) -> Any:
         if tag == _STR:
             return node.value
         constructor = _SCALAR_CONSTRUCTORS.get(tag)
-        return constructor(loader, node) if constructor is not None else loader.construct_object(node, deep=True)
+        try:
+            return constructor(loader, node) if constructor is not None else loader.construct_object(node, deep=True)
+        except (ValueError, TypeError, AttributeError, OverflowError) as exc:  # e.g. "!!timestamp x", 5000 digits
+            raise _unreadable(node) from exc
     if cls is _SequenceNode and tag == _SEQ:
         return [item.value if item.tag == _STR and item.__class__ is _ScalarNode else _construct(loader, item)
                 for item in node.value]
     if cls is _MappingNode and tag == _MAP:
         return _construct_mapping(loader, node)
-    return loader.construct_object(node, deep=True)
+    try:
+        return loader.construct_object(node, deep=True)
+    except (ValueError, TypeError, AttributeError, OverflowError) as exc:  # e.g. "!!set [a]"
+        raise _unreadable(node) from exc
+
+
+def _unreadable(node: yaml.Node) -> YAMLSourceError:
+    value = node.value if isinstance(node.value, str) else ""
+    shown = f" {value[:40]!r}" if value else ""
+    return YAMLSourceError(f"invalid YAML: value{shown} cannot be read as {node.tag.removeprefix('tag:yaml.org,2002:')}",
+                           *_mark(node))
 
 
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> dict[Any, Any]:

@@ -160,3 +160,12 @@ def test_dashboard_with_more_panels_than_the_limit_fails_validate(tmp_path, monk
     assert result.exit_code == 2
     assert "many.yaml:94:5: error: panels[30].w: a dashboard may have at most 30 panels, this one has 31" \
         in result.output
+
+
+def test_export_from_file_with_null_references_exits_2(tmp_path):
+    # Found by the fuzz test: a line whose references are not a list was a TypeError traceback.
+    source = tmp_path / "export.ndjson"
+    source.write_text('{"type": "dashboard", "id": "0", "references": null}\n')
+    result = run("export", "--from-file", str(source), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 2
+    assert f"{source}:1: saved object whose references are not a list of {{name, type, id}} strings" in result.output

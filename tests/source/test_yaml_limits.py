@@ -118,3 +118,13 @@ def test_default_size_limit_is_kibanas_import_limit(monkeypatch):
     assert yaml_reader.max_file_bytes() == 26_214_400
     monkeypatch.setenv("KIBANA_SYNC_MAX_FILE_BYTES", "not a number")
     assert yaml_reader.max_file_bytes() == 26_214_400
+
+
+@pytest.mark.parametrize(("text", "position"), [("title: !!timestamp x\n", (1, 8)), ("a: !!int x\n", (1, 4)),
+                                                ("a: " + "1" * 5000 + "\n", (1, 4)), ("a: !!float x\n", (1, 4))])
+def test_values_python_cannot_read_are_errors_with_a_position(text, position):
+    # Found by the fuzz test: PyYAML raises AttributeError/ValueError for these, which used to be a traceback.
+    with pytest.raises(YAMLSourceError) as exc:
+        parse_yaml(text)
+    assert (exc.value.line, exc.value.column) == position
+    assert "cannot be read as" in exc.value.message
