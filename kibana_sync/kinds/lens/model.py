@@ -53,6 +53,8 @@ class LensModel(LensChart):
             if self.data_view is None and self.esql is None:
                 raise ValueError("a library Lens needs data_view: (there is no dashboard to take it from), or "
                                  "an esql: query")
+            if self.chart == "tagcloud" and self.words is None:
+                raise ValueError("a tagcloud needs words: (a terms bucket; a dashboard panel names it tags:)")
             check_chart_shape(self.as_chart())
         else:
             chart_keys = sorted(self.model_fields_set - set(OBJECT_KEYS) - set(RAW_KEYS))
