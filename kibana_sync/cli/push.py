@@ -57,7 +57,7 @@ def push(objects_dir: Path, strict: bool, prune: bool, id_suffix: str, update_se
                 if blocking:
                     reasons.append(f"{len(blocking)} object(s) cannot be written (marked ! above)")
                 if plan.refusals:
-                    reasons.append("the prune guards refused the deletions: " + "; ".join(plan.refusals))
+                    reasons.append("the prune guards refused the deletions (see the summary above)")
                 click.echo(f"{stopped} before writing anything: {'; '.join(reasons)}.")
             sys.exit(EXIT_ERROR)
         if dry_run or not plan.has_changes:
@@ -109,11 +109,11 @@ def _push_summary(outcomes: Applied, planned: int) -> str:
             counts[outcome.message] = counts.get(outcome.message, 0) + 1
     done = ", ".join(f"{n} {what}" for what, n in sorted(counts.items())) or "nothing applied"
     if failed or skipped or unattempted:
-        parts = [f"{failed} failed"]
+        parts = [f"{failed} failed"] if failed else []
         if skipped:
             parts.append(f"{skipped} not attempted because something they need failed")
         if unattempted:
-            parts.append(f"{unattempted} not attempted after the push stopped")
+            parts.append(f"{unattempted} not written: the push stopped at the first refusal")
         return (f"Push incomplete: {done}; {'; '.join(parts)} (see above). Fix the cause and push again: "
                 "the next push only sends what is still different.")
     return f"Push complete: {done}."

@@ -35,9 +35,10 @@ NOT_WRITTEN_ALL_OR_NOTHING = "not written: Kibana imports all or nothing"  # key
 
 class SavedObjectStore(Store):
     name: ClassVar[str] = "saved_objects"
-    privilege: ClassVar[str] = ("Kibana feature privilege All on the features of the object types pushed "
-                                "(Dashboard, Discover, Visualize Library, Data View Management, Saved Objects "
-                                "Management, Saved Objects Tagging) in this space")
+    privilege: ClassVar[str] = ("Kibana feature privilege All, in this space, on the features of the object types "
+                                "pushed: Dashboard, Discover, Visualize Library, Maps, Data View Management, Tag "
+                                "Management (feature ids dashboard, discover, visualize, maps, indexPatterns, "
+                                "savedObjectsTagging)")
 
     def read_space(self, client: KibanaClient, keys: Sequence[Key], types: Sequence[str]) -> SpaceView:
         with ThreadPoolExecutor(max_workers=2, thread_name_prefix="kibana-read-so") as pool:
