@@ -194,7 +194,7 @@ def test_genesis_alertmanager_connector(genesis_objects):
     entry = project.get("genesis-alertmanager")
     assert not [d for d in project.diagnostics.items if "connectors/" in d.file]
     body = KIND.compile(entry, project)
-    assert body["config"]["url"] == "http://alertmanager:9093/api/v1/alerts"
+    assert body["config"]["url"] == "http://alertmanager:9093/api/v2/alerts"
     assert body["config"]["method"] == "post" and body["secrets"] == {}
 
 

@@ -20,7 +20,7 @@ KIND = RuleKind()
 
 DATA_VIEW = "id: logs\nindex_pattern: genesis-*\ntime_field: '@timestamp'\nfields:\n  tilt_score: float\n" \
             "  component: keyword\n  event_type: keyword\n"
-CONNECTOR = "id: hook\nname: Hook\ntype: .webhook\nconfig:\n  url: http://am:9093/api/v1/alerts\n"
+CONNECTOR = "id: hook\nname: Hook\ntype: .webhook\nconfig:\n  url: http://am:9093/api/v2/alerts\n"
 
 DSL_RULE = """\
 name: Tilt too high

@@ -315,7 +315,11 @@ GUIDE_QUERIES = {
     "Security Alerts": 'tags:"security_alert"',
     "Connection Issues": 'event_type:"CONNECTION_LOST" OR event_type:"WEBSOCKET_ERROR"',
 }
-GUIDE_RANGES = {"High Tilt Events": ("tilt_score", "70"), "Slow Executions": ("execution_time_ms", "100")}
+GUIDE_RANGES = {"High Tilt Events": ("tilt_score", "70")}
+# The guide's `execution_time_ms:>100` names only the top-level spelling; the trading logs nest it under data.,
+# so the GENESIS search matches either (objects/searches/slow-executions.yaml says why).
+SLOW_EXECUTIONS = kql.Or((kql.Range(kql.Literal("execution_time_ms"), "gt", kql.Literal("100")),
+                          kql.Range(kql.Literal("data.execution_time_ms"), "gt", kql.Literal("100"))))
 
 
 def test_genesis_searches_validate_without_warnings(genesis_objects):
@@ -327,7 +331,8 @@ def test_genesis_searches_validate_without_warnings(genesis_objects):
 def test_genesis_searches_keep_the_guides_queries(genesis_objects):
     project = load_project(genesis_objects)
     searches = {e.model.title: e.model for e in project.of_kind("search")}
-    assert set(searches) == set(GUIDE_QUERIES) | set(GUIDE_RANGES)
+    assert set(searches) == set(GUIDE_QUERIES) | set(GUIDE_RANGES) | {"Slow Executions"}
+    assert kql.parse(searches["Slow Executions"].query) == SLOW_EXECUTIONS
     for title, query in GUIDE_QUERIES.items():
         assert (searches[title].query, searches[title].language) == (query, "kuery")
     for title, (field, bound) in GUIDE_RANGES.items():  # `field:>N` in Lucene is the KQL range `field > N`

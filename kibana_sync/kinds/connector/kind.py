@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 
 from pydantic import BeforeValidator, ConfigDict, Field, ValidationError, field_validator
 
@@ -150,6 +151,7 @@ class ConnectorKind(Kind):
             out.append(entry.diagnostic(("secrets",), problem))
         if isinstance(config, WebhookConfig):
             out.extend(_check_webhook_auth(entry, config, set(m.secrets)))
+            out.extend(_check_webhook_url(entry, config))
         return out
 
     def compile(self, entry: Entry, project: Any) -> dict[str, Any]:
@@ -208,6 +210,22 @@ def _check_webhook_auth(entry: Entry, config: WebhookConfig, secrets: set[str]) 
         return [entry.diagnostic(("secrets",), "auth_type basic expects secrets user and password",
                                  Severity.WARNING)]
     return []
+
+
+# Webhook paths whose receiver is known to have removed them: the connector saves fine, and every action then
+# fails at the receiver, so only the first incident shows it.
+GONE_WEBHOOK_PATHS = {
+    "/api/v1/alerts": "Alertmanager 0.27 and later removed the v1 API and answer 410 Gone; post the same array of "
+                      "alerts to /api/v2/alerts",
+}
+
+
+def _check_webhook_url(entry: Entry, config: WebhookConfig) -> list[Diagnostic]:
+    path = urlsplit(config.url).path.rstrip("/")
+    gone = GONE_WEBHOOK_PATHS.get(path)
+    if gone is None:
+        return []
+    return [entry.diagnostic(("config", "url"), f"{path} is gone: {gone}", Severity.WARNING)]
 
 
 def _config_error_message(model: type[ConnectorConfig], err: Any) -> str:
