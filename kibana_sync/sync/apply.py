@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
+from kibana_sync.kibana.client import KibanaClient
 from kibana_sync.kibana.stores.base import Key, Store, Write, WriteResult
 from kibana_sync.kibana.stores.registry import all_stores
 from kibana_sync.kinds.connector.kind import MissingSecretsError
@@ -54,7 +54,7 @@ class _Stop(Exception):
     pass
 
 
-def apply_plan(client: Any, plan: Plan, *, environ: Mapping[str, str],
+def apply_plan(client: KibanaClient, plan: Plan, *, environ: Mapping[str, str],
                progress: Progress | None = None) -> Applied:
     outcomes = Applied()
     failed: dict[Key, str] = {}
@@ -84,7 +84,7 @@ def apply_plan(client: Any, plan: Plan, *, environ: Mapping[str, str],
     return outcomes
 
 
-def _write_level(client: Any, store: Store, level: Sequence[Change], environ: Mapping[str, str],
+def _write_level(client: KibanaClient, store: Store, level: Sequence[Change], environ: Mapping[str, str],
                  failed: Mapping[Key, str], labels: Mapping[Key, str], record: Progress) -> None:
     ready: dict[Key, Change] = {}
     sends: list[Write] = []

@@ -293,3 +293,73 @@ def test_suffixed_markers_unmark_like_the_plain_ones(build):
     rule = suffixed.rules["tilt-high-staging"]
     assert unmark_rule(rule)["tags"] == unmark_rule(build.rules["tilt-high"])["tags"]
     assert mark_rule(unmark_rule(rule), "-staging") == rule
+
+
+def test_an_object_kibana_has_without_the_marker_is_a_conflict_unless_adopted(build):
+    live = in_sync_live(build)
+    hand_made = unmark_saved_object(found(live, ("index-pattern", "genesis-logs")))
+    live.view("saved_objects").found[("index-pattern", "genesis-logs")] = hand_made
+    found(live, ("rule", "tilt-high"))["tags"] = ["team"]
+    plan = compute_plan(build, live)
+    assert [(c.id, c.sign) for c in plan.conflicts] == [("genesis-logs", "!"), ("tilt-high", "!")]
+    assert "last updated at 2026-01-01T00:00:00.000Z" in plan.conflicts[0].conflict
+    assert "last updated by" not in plan.conflicts[0].conflict  # saved objects do not say who (8.11)
+    assert plan.summary()["conflict"] == 2 and plan.errors == []
+    adopted = compute_plan(build, live, adopt=True)
+    assert adopted.conflicts == [] and {c.id for c in adopted.changes if c.adopted} == {"genesis-logs", "tilt-high"}
+    build.adopt.add("tilt-high")  # adopt: true in that YAML only
+    one = compute_plan(build, live)
+    assert [c.id for c in one.conflicts] == ["genesis-logs"]
+
+
+def test_connectors_cannot_carry_the_marker_so_they_are_never_conflicts(build):
+    live = in_sync_live(build)
+    found(live, ("connector", "ops-webhook"))["name"] = "Renamed by hand"
+    (change,) = compute_plan(build, live).changes
+    assert (change.id, change.action, change.conflict) == ("ops-webhook", Action.UPDATE, "")
+
+
+def test_prune_guards_refuse_an_empty_folder_a_missing_kind_and_more_than_half(build, tmp_path):
+    live = in_sync_live(build)
+    (tmp_path / "nothing").mkdir()
+    empty = compile_project(load_project(tmp_path / "nothing"))
+    (refusal,) = compute_plan(empty, live, prune=True).refusals
+    assert refusal.startswith("the objects folder holds no objects, and --prune would delete all 2 managed")
+    assert compute_plan(empty, live, prune=True, max_delete=2).refusals == []
+    assert compute_plan(empty, live, prune=True, max_delete=1).refusals != []
+    no_rules = Build(saved_objects=build.saved_objects, connectors=build.connectors)
+    (refusal,) = compute_plan(no_rules, live, prune=True).refusals
+    assert refusal.startswith("the objects folder has no rule at all, and --prune would delete 1 of them")
+    more = in_sync_live(build)
+    for i in range(4):
+        also_listed(more, ("index-pattern", f"old-{i}"), as_kibana_returns({**data_view(build), "id": f"old-{i}"}))
+    (refusal,) = compute_plan(build, more, prune=True).refusals
+    assert "--prune would delete 4 of the 7 managed objects in the space, more than half" in refusal
+    assert compute_plan(build, live, prune=True).refusals == []  # nothing to delete, nothing to refuse
+
+
+def test_a_stale_object_that_a_hand_made_object_uses_is_kept_and_its_users_listed(build):
+    live = in_sync_live(build)
+    also_listed(live, ("index-pattern", "old-logs"), as_kibana_returns({**data_view(build), "id": "old-logs"}))
+    live.referrers = {("index-pattern", "old-logs"): [
+        {"type": "dashboard", "id": "by-hand", "attributes": {"title": "By hand"}, "references": []},
+        {**as_kibana_returns({**data_view(build), "id": "also-managed"})}]}
+    plan = compute_plan(build, live, prune=True)
+    assert plan.changes == []
+    (kept,) = plan.kept
+    assert kept.change.id == "old-logs" and [u.id for u in kept.users] == ["by-hand"]
+    assert render_text(plan).splitlines()[0] == ('=  data view "GENESIS logs" (old-logs): not deleted: still used by '
+                                                 'dashboard "By hand" (by-hand), made without kibana-sync')
+
+
+def test_objects_no_kibana_sync_owner_wrote_are_listed_as_made_by_hand(build):
+    live = in_sync_live(build)
+    also_listed(live, ("dashboard", "by-hand"), {"type": "dashboard", "id": "by-hand", "references": [],
+                                                 "attributes": {"title": "Made in the UI"}})
+    other_owner = with_id_suffix(build, "-b")
+    for obj in other_owner.saved_objects:
+        also_listed(live, (obj["type"], obj["id"]), as_kibana_returns(obj))
+    also_listed(live, ("connector", "preconfigured"), {"id": "preconfigured", "name": "Cloud", "is_preconfigured": True})
+    plan = compute_plan(build, live)
+    assert [(u.kind, u.id, u.title) for u in plan.unmanaged] == [("dashboard", "by-hand", "Made in the UI")]
+    assert plan.changes == [] and "In Kibana but not in the repo (made by hand): 1 object(s)" in render_text(plan)
