@@ -71,7 +71,8 @@ class LensKind(Kind):
         tags = [tag_reference(project.resolve(t)) for t in m.tags]
         if m.is_raw:
             attributes = {"title": m.title, "description": m.description,
-                          "visualizationType": m.visualization_type, "state": copy.deepcopy(m.state)}
+                          "visualizationType": m.visualization_type, "state": copy.deepcopy(m.state),
+                          **copy.deepcopy(m.raw_attributes)}
             return saved_object("lens", entry.id, attributes, [*copy.deepcopy(m.references), *tags])
         data_view = project.resolve(m.data_view) if m.data_view is not None else None
         field_types = _field_types(project, data_view) if data_view is not None else unknown_field_type
@@ -98,11 +99,12 @@ class LensKind(Kind):
         other = [r for r in refs if r not in tags]
         if other:
             data["references"] = other
-        extra = sorted(set(attributes) - set(LIBRARY_ATTRIBUTES))
+        extra = {k: v for k, v in attributes.items() if k not in LIBRARY_ATTRIBUTES}
         warnings = [f"lens {obj['id']}: kept as raw state (the compact chart keys cannot say it exactly)"]
         if extra:
-            warnings.append(f"lens {obj['id']}: attributes {', '.join(extra)} are not library Lens attributes "
-                            "and are dropped")
+            data["raw_attributes"] = extra
+            warnings.append(f"lens {obj['id']}: attributes {', '.join(sorted(extra))} are not library Lens "
+                            "attributes (Lens's editor refuses them); kept as they are")
         return Decompiled(data, warnings, raw_parts=1)
 
     def normalise(self, obj: dict[str, Any]) -> dict[str, Any]:
@@ -111,7 +113,8 @@ class LensKind(Kind):
         refs = out.get("references", [])
         tags = [r for r in refs if is_tag_reference(r)]
         normal = normalise_lens(by_value_attributes(attributes, [r for r in refs if r not in tags]))
-        return {**out, "attributes": {k: normal[k] for k in LIBRARY_ATTRIBUTES if k in normal},
+        kept = {k: v for k, v in attributes.items() if k not in (*LIBRARY_ATTRIBUTES, "type", "references")}
+        return {**out, "attributes": {**kept, **{k: normal[k] for k in LIBRARY_ATTRIBUTES if k in normal}},
                 "references": sorted([*normal.get("references", []), *tags], key=reference_order)}
 
 

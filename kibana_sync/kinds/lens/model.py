@@ -19,7 +19,7 @@ from kibana_sync.source.model import Ref
 
 # Keys of the file itself; everything else in a compact file is a chart key.
 OBJECT_KEYS = ("id", "title", "description", "tags")
-RAW_KEYS = ("visualization_type", "state", "references")
+RAW_KEYS = ("visualization_type", "state", "references", "raw_attributes")
 
 
 class LensModel(LensChart):
@@ -68,8 +68,8 @@ class LensModel(LensChart):
 
     def as_chart(self) -> LensChart:
         """The chart keys as the LensChart a dashboard panel would hold (``words`` back under ``tags``)."""
-        data = self.model_dump(by_alias=True, exclude_unset=True, exclude=set(OBJECT_KEYS) | set(RAW_KEYS) |
-                               {"words"})
+        data = self.model_dump(by_alias=True, exclude_unset=True,
+                               exclude=set(OBJECT_KEYS) | set(RAW_KEYS[:3]) | {"words"})
         if self.words is not None:
             data["tags"] = self.words.model_dump(by_alias=True, exclude_unset=True)
         return LensChart.model_validate(data)

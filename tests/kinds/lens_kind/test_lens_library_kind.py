@@ -132,3 +132,16 @@ def test_validate_warns_about_a_field_the_data_view_does_not_declare(tmp_path: P
     entry = project.get("traffic")
     messages = [d.message for d in LENS.check(entry, project)]
     assert any("byts" in m for m in messages), messages
+
+
+def test_attributes_a_library_lens_should_not_have_are_kept_not_dropped() -> None:
+    """A by-value panel's attributes pasted into a library object (with `type` and `references` inside)."""
+    chart = compile_lens(LensChart.model_validate({"chart": "line", "x": "@timestamp", "metric": "count"}),
+                         "logs", lambda _field: None)
+    obj = {"type": "lens", "id": "pasted", "references": chart["references"],
+           "attributes": {**chart, "title": "Pasted"}}
+    result = LENS.decompile(obj)
+    assert result.raw_parts == 1 and result.data["raw_attributes"]["type"] == "lens"
+    assert any("kept as they are" in w for w in result.warnings)
+    again = LENS.compile(entry_for(result.data), Project(root=Path("."), entries=[]))
+    assert again["attributes"] == obj["attributes"]
