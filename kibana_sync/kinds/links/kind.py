@@ -29,7 +29,6 @@ DASHBOARD_LINK = "dashboardLink"
 URL_LINK = "externalLink"
 _OPTION_KEYS = {"openInNewTab": "open_in_new_tab", "useCurrentFilters": "use_current_filters",
                 "useCurrentDateRange": "use_current_date_range", "encodeUrl": "encode_url"}
-_LINK_KEYS = ("id", "type", "order", "label", "destinationRefName", "destination", "options")
 
 
 def link_reference_name(link_id: str) -> str:
@@ -102,6 +101,9 @@ class LinksKind(Kind):
         left = [r for r in refs if r.get("name") not in used]
         if left:
             data["raw_references"] = left
+        if any("raw" in link for link in links):
+            return Decompiled(data, [f"links {obj['id']}: a link kept as Kibana stores it (not a dashboard or "
+                                     "URL link this tool can read)"], raw_parts=1)
         return Decompiled(data, compact_parts=1)
 
     def normalise(self, obj: dict[str, Any]) -> dict[str, Any]:
