@@ -33,7 +33,7 @@ def extract(layers: list[Any], resolve: Callable[[Any], str]) -> tuple[list[Any]
     out = copy.deepcopy(layers)
     refs: list[dict[str, str]] = []
     for _path, holder, name in data_view_slots(out):
-        if "indexPatternId" in holder:
+        if isinstance(holder.get("indexPatternId"), (str, dict)):  # anything else is not a data view id
             refs.append(reference("index-pattern", resolve(holder.pop("indexPatternId")), name))
             holder["indexPatternRefName"] = name
     return out, refs
