@@ -92,7 +92,7 @@ def test_a_newer_kibanas_saved_object_ref_panel_is_read_by_reference(corpus_dir:
 
 # --- by-value legacy visualizations and maps ------------------------------------------------------------------
 
-def test_by_value_legacy_visualization_keeps_its_title_and_data_view(corpus_dir: Path) -> None:
+def test_by_value_legacy_visualizations_take_the_visualization_syntax_and_keep_their_titles(corpus_dir: Path) -> None:
     obj = corpus_object(corpus_dir, "package-storage/1password/dashboard/1password-item-usages-full-dashboard.json")
     data, built = exported_and_built(obj)
     stored = [p for p in json.loads(obj["attributes"]["panelsJSON"])
@@ -104,8 +104,25 @@ def test_by_value_legacy_visualization_keeps_its_title_and_data_view(corpus_dir:
         assert by_index[original["panelIndex"]]["embeddableConfig"]["savedVis"]["title"] == \
             original["embeddableConfig"]["savedVis"]["title"]
     vis_panels = [p for p in data["panels"] if "vis" in p]
-    assert vis_panels and all("raw" not in p for p in vis_panels)
-    assert all(p["saved_search"] == "1password-item-usages" for p in vis_panels)  # its references `search_0`
+    assert len(vis_panels) == len(stored)
+    # the keys of objects/visualizations/ files: the saved search it reads (reference `search_0`), aggregations
+    for panel in vis_panels:
+        assert panel["vis"]["search"] == "1password-item-usages" and panel["inner_title"]
+        assert panel["vis"]["type"] in ("line", "table") and ("metrics" in panel["vis"] or "aggs" in panel["vis"])
+
+
+def test_a_vis_panel_compiles_like_the_library_visualization_with_the_same_keys(tmp_path: Path) -> None:
+    vis = {"type": "pie", "data_view": {"external": "logs"}, "metrics": ["count"],
+           "buckets": [{"terms": "host.name", "size": 5}]}
+    [panel] = panels_of(build({"id": "d", "title": "D", "panels": [{"id": "p", "vis": vis, "inner_title": "Hosts"}]}))
+    saved_vis = panel["embeddableConfig"]["savedVis"]
+    assert (panel["type"], saved_vis["title"], saved_vis["type"]) == ("visualization", "Hosts", "pie")
+    assert saved_vis["data"]["searchSource"]["indexRefName"] == "kibanaSavedObjectMeta.searchSourceJSON.index"
+    assert [a["type"] for a in saved_vis["data"]["aggs"]] == ["count", "terms"]
+    (tmp_path / "dashboards").mkdir()
+    (tmp_path / "dashboards" / "d.yaml").write_text(
+        "title: D\npanels:\n  - vis: {type: pie, data_view: nope, metrics: [count]}\n", encoding="utf-8")
+    assert [d.field for d in load_project(tmp_path).diagnostics.errors] == ["panels[0].vis.data_view"]
 
 
 def test_by_value_map_is_written_decoded(corpus_dir: Path) -> None:

@@ -1,6 +1,7 @@
-"""A by-value legacy visualization (``embeddableConfig.savedVis``, reference-objects 1.6): the decoded
-visualization under ``vis:`` (type, params, uiState, data), its data view as ``data_view`` and any other
-reference it owns (input controls, TSVB) under ``references`` with the names it gives them."""
+"""A by-value legacy visualization kept as Kibana serialises it (``embeddableConfig.savedVis``, reference-objects
+1.6), for those the compact ``vis:`` form (``visualization_value``) cannot say: the decoded visualization under
+``saved_vis:`` (type, params, uiState, data), its data view as ``data_view``, its saved search as
+``saved_search`` and any other reference it owns (input controls, TSVB) under ``references``."""
 
 from __future__ import annotations
 
@@ -26,13 +27,13 @@ SEARCH_SOURCE_INDEX = "kibanaSavedObjectMeta.searchSourceJSON.index"
 SAVED_SEARCH = "search_0"
 
 
-class LegacyVisPanel(PanelCommon):
-    """A legacy (aggregation-based, TSVB, Vega, ...) visualization stored in the dashboard."""
+class SavedVisPanel(PanelCommon):
+    """A legacy (aggregation-based, TSVB, Vega, ...) visualization stored in the dashboard, decoded."""
 
     content_config_keys: ClassVar[frozenset[str]] = frozenset({"savedVis"})
 
-    vis: dict[str, Any] = Field(description="the visualization: {type, params, uiState, data: {aggs, "
-                                            "searchSource}}, as Kibana's SerializedVis")
+    saved_vis: dict[str, Any] = Field(description="the visualization: {type, params, uiState, data: {aggs, "
+                                                  "searchSource}}, as Kibana's SerializedVis")
     data_view: Ref | None = Field(default=None, description="the data view its search source reads")
     saved_search: Ref | None = Field(default=None, description="the saved search it reads, instead of a data view")
     inner_title: str = Field(default="", description="the title stored inside the visualization; Kibana shows "
@@ -42,13 +43,13 @@ class LegacyVisPanel(PanelCommon):
         default_factory=list, description="other references the visualization owns, named as Kibana names them")
 
 
-class LegacyVisType(PanelType):
-    key = "vis"
-    model = LegacyVisPanel
+class SavedVisType(PanelType):
+    key = "saved_vis"
+    model = SavedVisPanel
 
-    def compile(self, panel: LegacyVisPanel, panel_index: str, ctx: PanelContext) -> PanelContent:
+    def compile(self, panel: SavedVisPanel, panel_index: str, ctx: PanelContext) -> PanelContent:
         saved_vis = {"title": panel.inner_title, "description": panel.inner_description,
-                     **copy.deepcopy(panel.vis)}
+                     **copy.deepcopy(panel.saved_vis)}
         refs = list(panel.references)
         if panel.saved_search is not None:
             refs.insert(0, {"id": ctx.resolve(panel.saved_search), "name": SAVED_SEARCH, "type": "search"})
@@ -66,7 +67,7 @@ class LegacyVisType(PanelType):
         texts = {k: vis.pop(k, "") for k in ("title", "description")}
         if not all(isinstance(v, str) for v in texts.values()):
             return None
-        data: dict[str, Any] = {"vis": vis}
+        data: dict[str, Any] = {"saved_vis": vis}
         refs = unprefixed(normal["panelIndex"], own_refs)
         for key, name, type_ in (("data_view", SEARCH_SOURCE_INDEX, "index-pattern"),
                                  ("saved_search", SAVED_SEARCH, "search")):
@@ -89,7 +90,7 @@ class LegacyVisType(PanelType):
             config["savedVis"] = {"title": "", "description": "",
                                   **{k: v for k, v in saved_vis.items() if k != "id"}}
 
-    def references(self, panel: LegacyVisPanel) -> list[PanelRef]:
+    def references(self, panel: SavedVisPanel) -> list[PanelRef]:
         out = [] if panel.data_view is None else [PanelRef("data_view", panel.data_view, ("data_view",))]
         if panel.saved_search is not None:
             out.append(PanelRef("search", panel.saved_search, ("saved_search",)))

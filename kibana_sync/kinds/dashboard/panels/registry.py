@@ -10,18 +10,20 @@ from typing import Annotated, Any
 from pydantic import Discriminator, Tag
 
 from kibana_sync.kinds.dashboard.panels.common import PanelCommon, PanelType
-from kibana_sync.kinds.dashboard.panels.legacy_vis import LegacyVisType
+from kibana_sync.kinds.dashboard.panels.legacy_vis import SavedVisType
 from kibana_sync.kinds.dashboard.panels.lens_chart import LensChartType
 from kibana_sync.kinds.dashboard.panels.library import LibraryType
 from kibana_sync.kinds.dashboard.panels.map_value import MapValueType
 from kibana_sync.kinds.dashboard.panels.markdown import MarkdownType
 from kibana_sync.kinds.dashboard.panels.raw import RawPanel
+from kibana_sync.kinds.dashboard.panels.visualization_value import VisualizationValueType
 
 PANEL_TYPES: tuple[PanelType, ...] = (
     LensChartType(),
     LibraryType("search"),
     MarkdownType(),
-    LegacyVisType(),
+    VisualizationValueType(),
+    SavedVisType(),
     MapValueType(),
     LibraryType("visualization"),
     LibraryType("lens"),
