@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Self
 from urllib.parse import quote, quote_plus, urlsplit
 
 import httpx
@@ -70,11 +70,12 @@ class Answer:
     retried: bool  # an earlier attempt of this request may have reached Kibana
 
 
-class KibanaClient:
-    """A synchronous client for one Kibana space. Close it (or use ``with``) to release connections."""
+class HttpApiClient:
+    """The transport the Kibana and Elasticsearch clients share: authentication, TLS, retries of requests that
+    are safe to repeat, transport errors that say what to check, secrets scrubbed from every message."""
 
-    max_import_objects = MAX_IMPORT_EXPORT_OBJECTS
-    max_import_bytes = MAX_IMPORT_BYTES
+    product = "Kibana"  # who answers, in messages
+    tls_setting = "server.ssl.enabled"
 
     def __init__(self, settings: ConnectionSettings, transport: httpx.BaseTransport | None = None,
                  retries: int = 4, backoff: float = 0.5, sleep: Callable[[float], None] = time.sleep):
@@ -87,7 +88,7 @@ class KibanaClient:
         self._http = httpx.Client(base_url=settings.url, headers=headers, timeout=settings.timeout,
                                   verify=_tls(settings), transport=transport, follow_redirects=False)
 
-    def __enter__(self) -> KibanaClient:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *_exc: object) -> None:
@@ -95,6 +96,106 @@ class KibanaClient:
 
     def close(self) -> None:
         self._http.close()
+
+    # --- transport ---------------------------------------------------------------------------------------------
+
+    def _call(self, method: str, path: str, *, scoped: bool = True, retry_safe: bool = True,
+              accept: Sequence[int] = (), **kwargs: Any) -> Answer:
+        """Send one logical request, retrying when that is safe; raise KibanaError unless 2xx or in ``accept``.
+
+        Every caller except a non-overwriting import is safe to repeat (reads, PUT, DELETE, enable/disable,
+        overwrite imports, explicit-id creates whose 409 ``_create`` handles).
+        """
+        url = (self.settings.space_prefix if scoped else "") + path
+        headers = self._headers(method)
+        attempts = 1 + (self.retries if retry_safe else 0)
+        attempt = 0
+        while True:
+            attempt += 1
+            self.requests_sent += 1
+            try:
+                response = self._http.request(method, url, headers=headers, **kwargs)
+            except httpx.HTTPError as exc:
+                if attempt == attempts or not _worth_retrying(exc):
+                    raise self._transport_error(exc, method, url) from None
+                wait, reason = self._backoff(attempt), type(exc).__name__
+            else:
+                status = response.status_code
+                log.debug("%s %s -> %s", method, url, status)
+                if status < 300 or status in accept:
+                    return Answer(response, retried=attempt > 1)
+                if attempt == attempts or status not in RETRY_STATUSES:
+                    raise self._error(response)
+                wait = _retry_after(response) if "Retry-After" in response.headers else self._backoff(attempt)
+                reason = f"HTTP {status}"
+            log.info("%s %s: %s; retry %d of %d in %.1fs", method, url, reason, attempt, attempts - 1, wait)
+            self._sleep(min(wait, MAX_WAIT))
+
+    def _headers(self, method: str) -> dict[str, str]:
+        return {} if method == "GET" else {"kbn-xsrf": "kibana-sync"}
+
+    def _backoff(self, attempt: int) -> float:
+        # Exponential with jitter so parallel runs do not retry in lockstep.
+        return min(MAX_WAIT, self.backoff * 2 ** (attempt - 1)) * random.uniform(0.5, 1.0)
+
+    def _transport_error(self, exc: httpx.HTTPError, method: str, url: str) -> KibanaError:
+        where = f"{self.product} at {self.settings.url} ({method} {url})"
+        detail = self._scrub(str(exc)) or type(exc).__name__
+        if _plain_http_answer(exc) and self.settings.url.startswith("https://"):
+            plain = "http://" + self.settings.url.removeprefix("https://")
+            return KibanaError(f"{where} answered in plain HTTP on an https:// URL (no TLS there): use {plain} "
+                               f"or enable TLS in {self.product} ({self.tls_setting})")
+        if _tls_failure(exc):
+            return KibanaError(f"cannot verify the TLS certificate of {where}: {detail}; give the CA that signed "
+                               "it with --ca-cert or KIBANA_CA_CERT (or --insecure for a throwaway test stack)")
+        if isinstance(exc, httpx.TimeoutException):
+            return KibanaError(f"{where} did not answer within {self.settings.timeout:g}s; "
+                               f"raise --timeout or KIBANA_TIMEOUT if {self.product} is just slow")
+        if isinstance(exc, RETRY_ERRORS):
+            return KibanaError(f"cannot reach {where}: {detail}")
+        return KibanaError(f"request to {where} failed: {detail}")
+
+    def _json(self, answer: Answer) -> Any:
+        try:
+            return answer.response.json()
+        except ValueError:
+            request = answer.response.request
+            raise KibanaError(f"{self.product} answered {request.method} {request.url.path} with a body that is "
+                              "not JSON", answer.response.status_code) from None
+
+    def _error(self, response: httpx.Response) -> KibanaError:
+        body = _boom(response)
+        request = response.request
+        status = response.status_code
+        detail = self._scrub(str(body.get("message") or body.get("error") or response.reason_phrase))
+        where = f"{request.method} {request.url.path}"
+        if status == 401 and self.settings.authorization is None:
+            message = (f"authentication failed ({where} -> 401): Kibana needs credentials and none are set; "
+                       f"set {self.settings.credentials_source}")
+        elif status == 401:
+            # Kibana wraps Elasticsearch's multi-line security_exception as "[<root causes>]: <reason>".
+            reason = detail.rsplit("]: ", 1)[-1]
+            what = ("the username and password must be correct" if self.settings.api_key is None else
+                    "the API key must be valid (base64 'id:key' as Elasticsearch returns it)")
+            message = f"authentication failed ({where} -> 401: {reason}); check {self.settings.credentials_source}: {what}"
+        elif status == 403:
+            message = f"permission denied ({where} -> 403): {detail}"
+        else:
+            message = f"Kibana answered {status} to {where}: {detail}"
+        return KibanaError(message, status, body or None)
+
+    def _scrub(self, text: str) -> str:
+        return scrub_secrets(text, self.settings.secrets())
+
+
+class KibanaClient(HttpApiClient):
+    """A synchronous client for one Kibana space. Close it (or use ``with``) to release connections."""
+
+    max_import_objects = MAX_IMPORT_EXPORT_OBJECTS
+    max_import_bytes = MAX_IMPORT_BYTES
+    # Set by the command line when the repo has Elasticsearch objects (``--es-url``): the Elasticsearch store
+    # talks to it, every other store to Kibana.
+    elasticsearch: HttpApiClient | None = None
 
     # --- status and spaces -------------------------------------------------------------------------------------
 
@@ -124,6 +225,21 @@ class KibanaClient:
     def list_spaces(self) -> list[str]:
         """The ids of the spaces this user can see."""
         return [s["id"] for s in self._json(self._call("GET", "/api/spaces/space", scoped=False))]
+
+    def spaces(self) -> list[dict]:
+        """Every space this user can see, in full (spaces are global: never scoped to this client's space)."""
+        return self._json(self._call("GET", "/api/spaces/space", scoped=False))
+
+    def create_space(self, body: dict) -> dict:
+        return self._json(self._call("POST", "/api/spaces/space", scoped=False, json=body))
+
+    def update_space(self, id: str, body: dict) -> dict:
+        """PUT replaces the whole space (reference 8); the id is the URL's."""
+        return self._json(self._call("PUT", f"/api/spaces/space/{_seg(id)}", scoped=False, json=body))
+
+    def delete_space(self, id: str) -> None:
+        """Deletes the space and every object in it."""
+        self._call("DELETE", f"/api/spaces/space/{_seg(id)}", scoped=False)
 
     def bulk_get(self, objects: list[tuple[str, str]], namespaces: list[str] | None = None) -> list[dict]:
         """The objects that exist, in request order; missing ones are left out, any other error raises.
@@ -300,93 +416,6 @@ class KibanaClient:
             if not batch or len(items) >= body.get("total", 0):
                 return items
             page += 1
-
-    # --- transport ---------------------------------------------------------------------------------------------
-
-    def _call(self, method: str, path: str, *, scoped: bool = True, retry_safe: bool = True,
-              accept: Sequence[int] = (), **kwargs: Any) -> Answer:
-        """Send one logical request, retrying when that is safe; raise KibanaError unless 2xx or in ``accept``.
-
-        Every caller except a non-overwriting import is safe to repeat (reads, PUT, DELETE, enable/disable,
-        overwrite imports, explicit-id creates whose 409 ``_create`` handles).
-        """
-        url = (self.settings.space_prefix if scoped else "") + path
-        headers = {} if method == "GET" else {"kbn-xsrf": "kibana-sync"}
-        attempts = 1 + (self.retries if retry_safe else 0)
-        attempt = 0
-        while True:
-            attempt += 1
-            self.requests_sent += 1
-            try:
-                response = self._http.request(method, url, headers=headers, **kwargs)
-            except httpx.HTTPError as exc:
-                if attempt == attempts or not _worth_retrying(exc):
-                    raise self._transport_error(exc, method, url) from None
-                wait, reason = self._backoff(attempt), type(exc).__name__
-            else:
-                status = response.status_code
-                log.debug("%s %s -> %s", method, url, status)
-                if status < 300 or status in accept:
-                    return Answer(response, retried=attempt > 1)
-                if attempt == attempts or status not in RETRY_STATUSES:
-                    raise self._error(response)
-                wait = _retry_after(response) if "Retry-After" in response.headers else self._backoff(attempt)
-                reason = f"HTTP {status}"
-            log.info("%s %s: %s; retry %d of %d in %.1fs", method, url, reason, attempt, attempts - 1, wait)
-            self._sleep(min(wait, MAX_WAIT))
-
-    def _backoff(self, attempt: int) -> float:
-        # Exponential with jitter so parallel runs do not retry in lockstep.
-        return min(MAX_WAIT, self.backoff * 2 ** (attempt - 1)) * random.uniform(0.5, 1.0)
-
-    def _transport_error(self, exc: httpx.HTTPError, method: str, url: str) -> KibanaError:
-        where = f"Kibana at {self.settings.url} ({method} {url})"
-        detail = self._scrub(str(exc)) or type(exc).__name__
-        if _plain_http_answer(exc) and self.settings.url.startswith("https://"):
-            plain = "http://" + self.settings.url.removeprefix("https://")
-            return KibanaError(f"{where} answered in plain HTTP on an https:// URL (no TLS there): use {plain} "
-                               "or enable TLS in Kibana (server.ssl.enabled)")
-        if _tls_failure(exc):
-            return KibanaError(f"cannot verify the TLS certificate of {where}: {detail}; give the CA that signed "
-                               "it with --ca-cert or KIBANA_CA_CERT (or --insecure for a throwaway test stack)")
-        if isinstance(exc, httpx.TimeoutException):
-            return KibanaError(f"{where} did not answer within {self.settings.timeout:g}s; "
-                               "raise --timeout or KIBANA_TIMEOUT if Kibana is just slow")
-        if isinstance(exc, RETRY_ERRORS):
-            return KibanaError(f"cannot reach {where}: {detail}")
-        return KibanaError(f"request to {where} failed: {detail}")
-
-    def _json(self, answer: Answer) -> Any:
-        try:
-            return answer.response.json()
-        except ValueError:
-            request = answer.response.request
-            raise KibanaError(f"Kibana answered {request.method} {request.url.path} with a body that is not JSON",
-                              answer.response.status_code) from None
-
-    def _error(self, response: httpx.Response) -> KibanaError:
-        body = _boom(response)
-        request = response.request
-        status = response.status_code
-        detail = self._scrub(str(body.get("message") or body.get("error") or response.reason_phrase))
-        where = f"{request.method} {request.url.path}"
-        if status == 401 and self.settings.authorization is None:
-            message = (f"authentication failed ({where} -> 401): Kibana needs credentials and none are set; "
-                       f"set {self.settings.credentials_source}")
-        elif status == 401:
-            # Kibana wraps Elasticsearch's multi-line security_exception as "[<root causes>]: <reason>".
-            reason = detail.rsplit("]: ", 1)[-1]
-            what = ("the username and password must be correct" if self.settings.api_key is None else
-                    "the API key must be valid (base64 'id:key' as Elasticsearch returns it)")
-            message = f"authentication failed ({where} -> 401: {reason}); check {self.settings.credentials_source}: {what}"
-        elif status == 403:
-            message = f"permission denied ({where} -> 403): {detail}"
-        else:
-            message = f"Kibana answered {status} to {where}: {detail}"
-        return KibanaError(message, status, body or None)
-
-    def _scrub(self, text: str) -> str:
-        return scrub_secrets(text, self.settings.secrets())
 
 
 def secret_forms(secret: str) -> set[str]:

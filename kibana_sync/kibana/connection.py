@@ -40,7 +40,10 @@ ENV_VAR_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 API_KEY_VAR, USERNAME_VAR, PASSWORD_VAR = "KIBANA_API_KEY", "KIBANA_USERNAME", "KIBANA_PASSWORD"
 # Settings other than credentials that an environment variable can give.
 ENV_VARS = {"url": "KIBANA_URL", "cloud_id": "KIBANA_CLOUD_ID", "space": "KIBANA_SPACE",
-            "ca_cert": "KIBANA_CA_CERT", "timeout": "KIBANA_TIMEOUT"}
+            "ca_cert": "KIBANA_CA_CERT", "timeout": "KIBANA_TIMEOUT", "es_url": "ES_URL"}
+# Elasticsearch (only for repos with Elasticsearch objects) takes the same credentials as Kibana unless these
+# are set: an Elasticsearch API key works for both, but a deployment may give the two different users.
+ES_API_KEY_VAR, ES_USERNAME_VAR, ES_PASSWORD_VAR = "ES_API_KEY", "ES_USERNAME", "ES_PASSWORD"
 # Keys a person might be tempted to write into the profile file; it is committed, so they are refused.
 INLINE_SECRET_KEYS = {"api_key": "api_key_env", "apikey": "api_key_env", "password": "password_env",
                       "username": "username_env", "user": "username_env", "token": "api_key_env",
@@ -149,6 +152,32 @@ class ConnectionSettings(BaseModel):
 
 def kibana_url_from_cloud_id(cloud_id: str) -> str:
     """Decode an Elastic Cloud id, ``name:base64(host[:port]$es_uuid$kibana_uuid[:port])``, into Kibana's URL."""
+    parts = _cloud_id_parts(cloud_id)
+    if len(parts) < 3 or not parts[2]:
+        raise ValueError("this cloud id has no Kibana component (the deployment has no Kibana instance); "
+                         "use --kibana-url instead")
+    return _cloud_url(parts[0], parts[2])
+
+
+def elasticsearch_url_from_cloud_id(cloud_id: str) -> str:
+    """The Elasticsearch URL of the same cloud id (its second component)."""
+    parts = _cloud_id_parts(cloud_id)
+    if not parts[1]:
+        raise ValueError("the decoded cloud id has no Elasticsearch component; use --es-url instead")
+    return _cloud_url(parts[0], parts[1])
+
+
+def _cloud_url(host_part: str, component: str) -> str:
+    host, _, host_port = host_part.partition(":")
+    uuid, _, own_port = component.partition(":")
+    port = own_port or host_port
+    if port and not port.isdigit():
+        raise ValueError(f"the port {port!r} in the cloud id is not a number")
+    suffix = f":{port}" if port and port != "443" else ""
+    return f"https://{uuid}.{host}{suffix}"
+
+
+def _cloud_id_parts(cloud_id: str) -> list[str]:
     _name, sep, encoded = cloud_id.strip().rpartition(":")
     if not sep or not encoded:
         raise ValueError("expected '<deployment name>:<base64 data>' as shown in the Elastic Cloud console")
@@ -159,16 +188,7 @@ def kibana_url_from_cloud_id(cloud_id: str) -> str:
     parts = decoded.split("$")
     if len(parts) < 2 or not parts[0]:
         raise ValueError("the decoded cloud id has no '<host>$<elasticsearch id>' part")
-    if len(parts) < 3 or not parts[2]:
-        raise ValueError("this cloud id has no Kibana component (the deployment has no Kibana instance); "
-                         "use --kibana-url instead")
-    host, _, host_port = parts[0].partition(":")
-    kibana_uuid, _, kibana_port = parts[2].partition(":")
-    port = kibana_port or host_port
-    if port and not port.isdigit():
-        raise ValueError(f"the port {port!r} in the cloud id is not a number")
-    suffix = f":{port}" if port and port != "443" else ""
-    return f"https://{kibana_uuid}.{host}{suffix}"
+    return parts
 
 
 class Profile(BaseModel):
@@ -177,6 +197,7 @@ class Profile(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     url: str | None = None
+    es_url: str | None = None
     cloud_id: str | None = None
     space: str | None = None
     ca_cert: Path | None = None
@@ -396,10 +417,63 @@ class ConnectionRequest:
         return resolve_settings(self.flags, os.environ if environ is None else environ, self.config_path,
                                 self.env_name)
 
+    def resolve_elasticsearch(self, kibana: ConnectionSettings,
+                              environ: Mapping[str, str] | None = None) -> ConnectionSettings | None:
+        """Elasticsearch's settings, or None when no Elasticsearch URL is given anywhere."""
+        return resolve_elasticsearch_settings(self.flags, os.environ if environ is None else environ,
+                                              self.config_path, self.env_name, kibana)
+
+
+ES_URL_MISSING = ("the objects folder has Elasticsearch objects ({what}), so kibana-sync needs Elasticsearch's URL "
+                  "too: give --es-url or set ES_URL (or --cloud-id / KIBANA_CLOUD_ID, which names both, or es_url "
+                  "in the kibana-sync.yaml profile)")
+
+
+def resolve_elasticsearch_settings(flags: Mapping[str, Any], environ: Mapping[str, str], config_path: Path | None,
+                                   env_name: str | None, kibana: ConnectionSettings) -> ConnectionSettings | None:
+    """Where Elasticsearch is: ``--es-url`` > ``ES_URL`` > the profile's ``es_url`` > the cloud id that gave
+    Kibana's URL. TLS, timeout and credentials are Kibana's, unless ES_API_KEY or ES_USERNAME/ES_PASSWORD
+    are set."""
+    layers = [_flag_layer(flags), _environment_layer(environ)]
+    if env_name is not None:
+        layers.append(_profile_layer(config_path or DEFAULT_CONFIG, env_name, environ))
+    chosen: Value | None = None
+    for layer in layers:
+        if "es_url" in layer:
+            chosen = layer["es_url"]
+            break
+        if "url" in layer:
+            continue  # an explicit Kibana URL at this level: a cloud id below it names another deployment
+        if "cloud_id" in layer:
+            try:
+                chosen = Value(elasticsearch_url_from_cloud_id(layer["cloud_id"].value), layer["cloud_id"].source)
+            except ValueError as exc:
+                raise ConnectionConfigError(f"invalid cloud id (from {layer['cloud_id'].source}): {exc}") from None
+            break
+    if chosen is None:
+        return None
+    settings: dict[str, Any] = {"url": chosen.value, "ca_cert": kibana.ca_cert, "insecure": kibana.insecure,
+                                "timeout": kibana.timeout, "api_key": kibana.api_key, "username": kibana.username,
+                                "password": kibana.password, "credentials_source": kibana.credentials_source}
+    own = _credential_values(environ, ES_API_KEY_VAR, ES_USERNAME_VAR, ES_PASSWORD_VAR)
+    if own:
+        settings.update(api_key=None, username=None, password=None)
+        settings.update({k: v.value for k, v in own.items()})
+        settings["credentials_source"] = "/".join(v.source for v in own.values())
+    try:
+        return ConnectionSettings(**settings)
+    except ValidationError as exc:
+        problems = [f"{error['loc'][0] if error['loc'] else 'credentials'} (from {chosen.source}): {_reason(error)}"
+                    for error in exc.errors()]
+        raise ConnectionConfigError("invalid Elasticsearch connection settings:\n  " + "\n  ".join(problems)) from None
+
 
 _OPTIONS = [
     click.option("--kibana-url", metavar="URL", help="Kibana root URL, e.g. https://kibana.example.com:5601 [env KIBANA_URL]."),
     click.option("--cloud-id", metavar="ID", help="Elastic Cloud deployment id instead of a URL [env KIBANA_CLOUD_ID]."),
+    click.option("--es-url", metavar="URL",
+                 help="Elasticsearch URL, needed only when the repo has Elasticsearch objects (ILM policies, "
+                      "templates, ingest pipelines) [env ES_URL]."),
     click.option("--space", metavar="ID", help="Kibana space id (default: the default space) [env KIBANA_SPACE]."),
     click.option("--ca-cert", metavar="FILE", type=click.Path(path_type=Path),
                  help="PEM file of the CA that signed Kibana's certificate [env KIBANA_CA_CERT]."),
@@ -411,7 +485,7 @@ _OPTIONS = [
     click.option("--config", "config_path", metavar="FILE", type=click.Path(path_type=Path),
                  help="Profile file (default: ./kibana-sync.yaml, read only with --env)."),
 ]
-_FLAG_NAMES = ("kibana_url", "cloud_id", "space", "ca_cert", "insecure", "timeout")
+_FLAG_NAMES = ("kibana_url", "cloud_id", "space", "ca_cert", "insecure", "timeout", "es_url")
 
 
 def connection_options(command: Callable[..., Any]) -> Callable[..., Any]:

@@ -7,18 +7,32 @@ from __future__ import annotations
 from functools import cache
 
 from kibana_sync.kinds.base import Kind
+from kibana_sync.kinds.component_template.kind import ComponentTemplateKind
 from kibana_sync.kinds.connector.kind import ConnectorKind
 from kibana_sync.kinds.dashboard.kind import DashboardKind
 from kibana_sync.kinds.data_view.kind import DataViewKind
+from kibana_sync.kinds.ilm_policy.kind import IlmPolicyKind
+from kibana_sync.kinds.index_template.kind import IndexTemplateKind
+from kibana_sync.kinds.ingest_pipeline.kind import IngestPipelineKind
 from kibana_sync.kinds.lens.kind import LensKind
 from kibana_sync.kinds.links.kind import LinksKind
 from kibana_sync.kinds.map.kind import MapKind
 from kibana_sync.kinds.rule.kind import RuleKind
 from kibana_sync.kinds.search.kind import SearchKind
+from kibana_sync.kinds.space.kind import SpaceKind
 from kibana_sync.kinds.tag.kind import TagKind
 from kibana_sync.kinds.visualization.kind import VisualizationKind
 
 KINDS: tuple[Kind, ...] = (
+    SpaceKind(),  # first: a push may create the space it then writes into
+    # Elasticsearch first: data views, searches and rules read the indices its templates shape. ILM policies
+    # and ingest pipelines before the templates whose settings name them (Elasticsearch does not check those
+    # names at PUT, but an index created in between would point at nothing: reference 7.7's order),
+    # components before the index templates composed of them.
+    IlmPolicyKind(),
+    IngestPipelineKind(),
+    ComponentTemplateKind(),
+    IndexTemplateKind(),
     TagKind(),
     DataViewKind(),
     SearchKind(),

@@ -29,15 +29,19 @@ class Build:
     rules: dict[str, dict[str, Any]] = field(default_factory=dict)
     connectors: dict[str, dict[str, Any]] = field(default_factory=dict)
     adopt: set[str] = field(default_factory=set)  # ids whose YAML says ``adopt: true``
+    # (kind name, name) -> body, for the Elasticsearch store: names are unique per object type there
+    elasticsearch: dict[Key, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def count(self) -> int:
-        return len(self.saved_objects) + len(self.rules) + len(self.connectors)
+        return len(self.saved_objects) + len(self.rules) + len(self.connectors) + len(self.elasticsearch)
 
     def objects_of(self, store: str) -> dict[Key, dict[str, Any]]:
         """What this build sends to one store, keyed as the store keys objects, in apply order."""
         if store == "saved_objects":
             return {(o["type"], o["id"]): o for o in self.saved_objects}
+        if store == "elasticsearch":
+            return dict(self.elasticsearch)
         held = {"rules": ("rule", self.rules), "connectors": ("connector", self.connectors)}.get(store)
         return {} if held is None else {(held[0], id_): body for id_, body in held[1].items()}
 
@@ -46,6 +50,8 @@ class Build:
             self.saved_objects.append(body)
         elif store == "rules":
             self.rules[id_] = body
+        elif store == "elasticsearch":
+            self.elasticsearch[(body["type"], id_)] = body
         else:
             self.connectors[id_] = body
 
@@ -77,6 +83,8 @@ def render(build: Build) -> dict[str, str]:
     files = {"saved_objects.ndjson": to_ndjson(build.saved_objects)}
     files.update({f"rules/{id_}.json": _pretty(body) for id_, body in sorted(build.rules.items())})
     files.update({f"connectors/{id_}.json": _pretty(body) for id_, body in sorted(build.connectors.items())})
+    files.update({f"elasticsearch/{type_}/{id_}.json": _pretty(body)
+                  for (type_, id_), body in sorted(build.elasticsearch.items())})
     return files
 
 

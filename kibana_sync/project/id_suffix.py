@@ -23,7 +23,10 @@ def with_id_suffix(build: Build, suffix: str) -> Build:
     connectors = {id_ + suffix: body for id_, body in build.connectors.items()}
     rules = {id_ + suffix: _suffixed_rule(body, saved_ids, set(build.connectors), suffix)
              for id_, body in build.rules.items()}
-    return Build(saved_objects=saved, rules=rules, connectors=connectors, adopt={i + suffix for i in build.adopt})
+    # Elasticsearch objects are cluster-wide, not per space: their names stay (kinds/es_objects.py).
+    return Build(saved_objects=saved, rules=rules, connectors=connectors, adopt={i + suffix for i in build.adopt},
+                 spaces=build.spaces,  # a space holds the suffixed objects; it is not one of them
+                 elasticsearch=build.elasticsearch)
 
 
 def _suffixed_saved_object(obj: dict[str, Any], managed: set[str], suffix: str) -> dict[str, Any]:

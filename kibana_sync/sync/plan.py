@@ -141,7 +141,8 @@ def _store_type(store: Store) -> str:
 def kind_of(store: str, type_: str) -> Kind | None:
     """The kind that owns objects of ``type_`` in ``store`` (None for a saved-object type no kind handles)."""
     for kind in all_kinds():
-        if kind.store == store and kind.saved_object_type in (type_, None):
+        # Stores holding several kinds without saved-object types (Elasticsearch) key objects by kind name.
+        if kind.store == store and (kind.saved_object_type or kind.name) == type_:
             return kind
     return None
 

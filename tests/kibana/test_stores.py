@@ -47,7 +47,7 @@ def kibana() -> tuple[KibanaEmulator, KibanaClient]:
 def test_every_kind_names_a_registered_store():
     names = {s.name for s in all_stores()}
     assert {k.store for k in all_kinds()} <= names
-    assert [s.name for s in all_stores()] == ["saved_objects", "connectors", "rules"]  # apply order
+    assert [s.name for s in all_stores()] == ["elasticsearch", "saved_objects", "connectors", "rules"]  # apply order
     with pytest.raises(KeyError, match="no store 'spaces'"):
         store_named("spaces")
 
