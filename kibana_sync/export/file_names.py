@@ -41,9 +41,9 @@ class FileNamer:
                     if id_ is not None:
                         self._path_of.setdefault((folder, id_), path)
 
-    def existing_ids(self) -> set[str]:
-        """Ids of the objects already in the tree: references to them need not become external."""
-        return {id_ for _, id_ in self._holder.values() if id_ is not None}
+    def existing_keys(self) -> set[tuple[str, str]]:
+        """(folder, id) of the objects already in the tree: references to them need not become external."""
+        return {(folder, id_) for folder, id_ in self._holder.values() if id_ is not None}
 
     def claim(self, kind: Kind, id_: str, title: str) -> tuple[Path, str | None]:
         """The path for this object and, when a name was taken by another object's file, a message saying so."""

@@ -116,13 +116,13 @@ def export_objects(objects: Iterable[KibanaObject], out_dir: Path,
     decompiled.sort(key=lambda d: (apply_position(d.kind), d.obj.id))
     out_dir.mkdir(parents=True, exist_ok=True)  # even an empty export leaves a loadable objects folder
     namer = FileNamer(out_dir, {k.folder: k for k in all_kinds()})
-    known_ids = {d.obj.id for d in decompiled} | namer.existing_ids()
-    _report_shared_ids(decompiled, report)
+    folders = {k.folder: k.name for k in all_kinds()}
+    known = {(d.kind.name, d.obj.id) for d in decompiled} | {(folders[f], id_) for f, id_ in namer.existing_keys()}
     existing = ExistingObjects(out_dir)
     for item in decompiled:
         data = item.result.data
         try:
-            title, stuck = _externalise(item.kind, data, known_ids)
+            title, stuck = _externalise(item.kind, data, known)
         except ValidationError as exc:
             report.add(Severity.ERROR, item.obj.describe(),
                        f"decompiled YAML does not match the {item.kind.name} format, not written: {_first_error(exc)}")
@@ -146,19 +146,6 @@ def export_objects(objects: Iterable[KibanaObject], out_dir: Path,
         if kept_raw:
             report.add(Severity.WARNING, item.obj.describe(), kept_raw)
     return report
-
-
-def _report_shared_ids(decompiled: list[_Decompiled], report: ExportReport) -> None:
-    """Kibana keys objects by type and id, the project by id alone: two kinds sharing an id cannot both load."""
-    by_id: dict[str, list[_Decompiled]] = {}
-    for item in decompiled:
-        by_id.setdefault(item.obj.id, []).append(item)
-    for id_, items in by_id.items():
-        for item in items[1:]:
-            report.add(Severity.ERROR, item.obj.describe(),
-                       f"the {items[0].obj.type} {items[0].obj.title!r} has the same id {id_!r}; kibana-sync needs "
-                       "ids unique across kinds, so validate will reject both files until one gets a new id "
-                       "(push then creates it under that id)")
 
 
 def kind_for(obj: KibanaObject) -> Kind | None:
@@ -217,7 +204,7 @@ def _version_key(version: str) -> tuple[int, ...]:
     return tuple(int(p) if p.isdigit() else 0 for p in version.split("."))
 
 
-def _externalise(kind: Kind, data: dict[str, Any], known_ids: set[str]) -> tuple[str, list[RefUse]]:
+def _externalise(kind: Kind, data: dict[str, Any], known: set[tuple[str, str]]) -> tuple[str, list[RefUse]]:
     """Rewrite references to objects that are neither exported nor in the project as ``{external: id}``, so
     ``validate`` accepts them with a warning. Uses the kind's own ``references`` so exactly the fields the
     project resolves are rewritten. Returns the object's title and the references that could not be rewritten;
@@ -225,7 +212,7 @@ def _externalise(kind: Kind, data: dict[str, Any], known_ids: set[str]) -> tuple
     model = kind.model.model_validate(data)
     entry = Entry(kind=kind, id=data["id"], model=model, source=SourceFile("<export>", data))
     stuck = [use for use in kind.references(entry)
-             if not isinstance(use.ref, External) and use.ref not in known_ids
+             if not isinstance(use.ref, External) and (use.kind, use.ref) not in known
              and not _replace_reference(data, use.path, use.ref)]
     return kind.title(model), stuck
 

@@ -32,9 +32,15 @@ class Project:
     entries: list[Entry] = field(default_factory=list)
     diagnostics: Diagnostics = field(default_factory=Diagnostics)
     _by_id: dict[str, Entry] = field(default_factory=dict, repr=False)
+    _by_key: dict[tuple[str, str], Entry] = field(default_factory=dict, repr=False)  # (kind name, id)
     unloaded: dict[str, str] = field(default_factory=dict)  # id -> file, for files with errors
 
-    def get(self, id_: str) -> Entry | None:
+    def get(self, id_: str, kind: str | None = None) -> Entry | None:
+        """The entry with this id, of this kind when given. Kibana keys saved objects by type and id, so one id
+        may name, say, a dashboard and a saved search; without ``kind`` the one first in apply order (data views
+        before searches before dashboards) answers."""
+        if kind is not None:
+            return self._by_key.get((kind, id_))
         return self._by_id.get(id_)
 
     def of_kind(self, name: str) -> list[Entry]:
@@ -220,15 +226,24 @@ def _allowed_keys(model: type[BaseModel], loc: tuple[Any, ...]) -> set[str]:
 
 
 def _index_ids(project: Project) -> None:
-    seen: dict[str, Entry] = {}
+    """Ids are unique per kind, as Kibana's are per saved-object type (and per rule/connector API): a dashboard
+    and a saved search may share one, and every reference names the kind it points at."""
+    seen: dict[tuple[str, str], Entry] = {}
     for entry in project.entries:
-        other = seen.get(entry.id)
+        key = (entry.kind.name, entry.id)
+        other = seen.get(key)
         if other is not None:
             for a, b in ((entry, other), (other, entry)):
-                project.diagnostics.add(a.diagnostic(("id",), f"duplicate id {a.id!r}: also used by {b.source.path}"))
+                project.diagnostics.add(a.diagnostic(("id",), f"duplicate {a.kind.name} id {a.id!r}: also used by "
+                                                              f"{b.source.path}"))
             continue
-        seen[entry.id] = entry
-    project._by_id = seen
+        seen[key] = entry
+    order = {kind.name: n for n, kind in enumerate(all_kinds())}
+    by_id: dict[str, Entry] = {}
+    for entry in sorted(seen.values(), key=lambda e: order.get(e.kind.name, len(order))):
+        by_id.setdefault(entry.id, entry)
+    project._by_key = seen
+    project._by_id = by_id
 
 
 def _check_references(project: Project) -> None:
@@ -241,14 +256,15 @@ def _check_reference(project: Project, entry: Entry, use: RefUse) -> list[Diagno
     if isinstance(use.ref, External):
         return [entry.diagnostic(use.path, f"external {use.kind} {use.ref.external!r} is not managed by this "
                                            "repo; it must already exist in Kibana", Severity.WARNING)]
-    target = project.get(use.ref)
+    target = project.get(use.ref, use.kind)
     if target is None and use.ref in project.unloaded:
         return []  # the target's file has errors of its own; "unknown" here would be wrong advice
+    other = project.get(use.ref) if target is None else None
+    if other is not None:
+        return [entry.diagnostic(use.path, f"{use.ref!r} is a {other.kind.name}, expected a {use.kind}")]
     if target is None:
         known = sorted(e.id for e in project.of_kind(use.kind))
         hint = f" (known: {', '.join(known)})" if known else ""
         return [entry.diagnostic(use.path, f"unknown {use.kind} {use.ref!r}{hint}; for an object that exists "
                                            f"only in Kibana write {{external: {use.ref}}}")]
-    if target.kind.name != use.kind:
-        return [entry.diagnostic(use.path, f"{use.ref!r} is a {target.kind.name}, expected a {use.kind}")]
     return []

@@ -340,11 +340,43 @@ def test_a_dashboard_whose_panels_json_is_not_json_is_kept_as_is_with_a_warning_
     assert any("panelsJSON" in f.message and "not valid JSON" in f.message for f in about), about
 
 
-def test_two_kinds_sharing_an_id_are_written_but_reported_as_an_error(tmp_path: Path) -> None:
-    # Kibana keys objects by (type, id); 7.x packages such as network_traffic reuse an id across types.
-    report = export_file(write_ndjson(tmp_path / "e.ndjson", [tag("same", "A tag"), data_view("same", "logs-*")]),
-                         tmp_path / "objects")
-    assert sorted(w.type for w in report.written) == ["index-pattern", "tag"]
-    (error,) = report.findings
-    assert error.severity is Severity.ERROR
-    assert "same id 'same'" in error.message and "unique across kinds" in error.message
+def test_a_dashboard_and_a_search_sharing_an_id_both_export_validate_and_build(tmp_path: Path) -> None:
+    # Kibana keys saved objects by (type, id); 7.x packages such as network_traffic give a dashboard and the saved
+    # search it shows one id. Each reference names the kind it points at, so both load and the panel finds the
+    # search, not the dashboard.
+    panel = {"panelIndex": "1", "gridData": {"x": 0, "y": 0, "w": 24, "h": 15, "i": "1"}, "embeddableConfig": {},
+             "panelRefName": "panel_1", "type": "search", "version": "8.11.0"}
+    board = {"attributes": {"title": "NFS", "description": "", "panelsJSON": json.dumps([panel]), "timeRestore": False,
+                            "optionsJSON": "{}", "version": 1, "kibanaSavedObjectMeta": {"searchSourceJSON": "{}"}},
+             "coreMigrationVersion": "8.8.0", "id": "nfs", "managed": False, "type": "dashboard",
+             "references": [{"id": "nfs", "name": "1:panel_1", "type": "search"}], "typeMigrationVersion": "8.9.0"}
+    report = export_file(write_ndjson(tmp_path / "e.ndjson", [data_view("dv", "logs-*"), saved_search("nfs", "dv"),
+                                                              board]), tmp_path / "objects")
+    assert not report.failed, [str(f) for f in report.findings]
+    assert sorted(w.type for w in report.written) == ["dashboard", "index-pattern", "search"]
+
+    project = load_project(tmp_path / "objects")
+    assert project.ok, [str(d) for d in project.diagnostics.errors]
+    assert project.get("nfs", "search").kind.name == "search"
+    assert project.get("nfs", "dashboard").kind.name == "dashboard"
+    built = {(o["type"], o["id"]): o for o in compile_project(project).saved_objects}
+    assert {("dashboard", "nfs"), ("search", "nfs")} <= set(built)
+    assert {"id": "nfs", "name": "1:panel_1", "type": "search"} in built[("dashboard", "nfs")]["references"]
+
+
+def test_two_objects_of_one_kind_with_one_id_are_still_refused(tmp_path: Path) -> None:
+    (tmp_path / "objects/tags").mkdir(parents=True)
+    (tmp_path / "objects/tags/a.yaml").write_text("id: same\nname: A\n")
+    (tmp_path / "objects/tags/b.yaml").write_text("id: same\nname: B\n")
+    errors = load_project(tmp_path / "objects").diagnostics.errors
+    assert sorted(Path(e.file).name for e in errors) == ["a.yaml", "b.yaml"]
+    assert all("duplicate tag id 'same'" in e.message for e in errors)
+
+
+def test_a_reference_to_an_id_held_only_by_another_kind_says_which_kind_it_is(tmp_path: Path) -> None:
+    (tmp_path / "objects/tags").mkdir(parents=True)
+    (tmp_path / "objects/searches").mkdir(parents=True)
+    (tmp_path / "objects/tags/a.yaml").write_text("id: dv\nname: A\n")
+    (tmp_path / "objects/searches/s.yaml").write_text("id: s\ntitle: S\ndata_view: dv\n")
+    errors = load_project(tmp_path / "objects").diagnostics.errors
+    assert ["'dv' is a tag, expected a data_view" in e.message for e in errors] == [True]

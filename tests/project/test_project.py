@@ -58,11 +58,11 @@ def test_invalid_yaml_and_non_mapping_files(tmp_path):
 
 def test_duplicate_ids_name_both_files(tmp_path):
     write(tmp_path, "data_views/one.yaml", "id: logs\nindex_pattern: a-*\n")
-    write(tmp_path, "tags/two.yaml", "id: logs\nname: Logs\n")
+    write(tmp_path, "data_views/two.yaml", "id: logs\nindex_pattern: b-*\n")
     errors = load_project(tmp_path).diagnostics.errors
     assert len(errors) == 2
     assert {Path(e.file).name for e in errors} == {"one.yaml", "two.yaml"}
-    assert all("duplicate id 'logs'" in e.message and e.line == 1 for e in errors)
+    assert all("duplicate data_view id 'logs'" in e.message and e.line == 1 for e in errors)
 
 
 def test_ids_derive_from_paths_inside_the_kind_folder():
