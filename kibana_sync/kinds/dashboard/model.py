@@ -67,7 +67,7 @@ class Options(Model):
 # raw_attributes keys and the compact keys that write the same attribute: both at once is a conflict.
 _RAW_ATTRIBUTE_OWNERS = {
     "title": ("title",), "description": ("description",), "panelsJSON": ("panels",),
-    "optionsJSON": ("options",), "kibanaSavedObjectMeta": ("query", "query_language", "filters"),
+    "optionsJSON": ("options",), "kibanaSavedObjectMeta": ("query", "query_language", "filters", "highlight_all"),
     "timeRestore": ("time",), "timeFrom": ("time",), "timeTo": ("time",), "refreshInterval": ("refresh",),
     "controlGroupInput": ("controls", "control_group"),
 }

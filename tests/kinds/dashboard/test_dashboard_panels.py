@@ -166,6 +166,21 @@ def test_drilldowns_compile_to_dynamic_actions() -> None:
         "to_dashboard": "other", "name": "Detail", "id": "e1", "keep_time": False}
 
 
+def test_a_drilldown_of_another_shape_stays_verbatim_with_its_reference() -> None:
+    enhancements = {"dynamicActions": {"events": [{"eventId": "e", "triggers": ["FILTER_TRIGGER"], "action": {
+        "factoryId": "SOME_OTHER_DRILLDOWN", "name": "X", "config": {"dashboardId": "x"}}}]}}
+    panel = {"type": "visualization", "gridData": {"x": 0, "y": 0, "w": 5, "h": 5, "i": "p"}, "panelIndex": "p",
+             "panelRefName": "panel_p", "embeddableConfig": {"enhancements": enhancements}}
+    other = {"id": "t", "name": "p:drilldown:SOME_OTHER_DRILLDOWN:e:dashboardId", "type": "dashboard"}
+    obj = {"id": "d", "type": "dashboard", "references": [{"id": "v", "name": "p:panel_p", "type": "visualization"},
+                                                          other],
+           "attributes": {"title": "D", "panelsJSON": json.dumps([panel])}}
+    data, built = exported_and_built(obj)
+    assert data["panels"][0]["visualization"] == "v"
+    assert data["panels"][0]["raw_config"] == {"enhancements": enhancements}
+    assert data["raw_references"] == [other] and other in built["references"]
+
+
 # --- controls -------------------------------------------------------------------------------------------------
 
 def test_controls_of_a_real_dashboard_are_compact(corpus_dir: Path) -> None:
@@ -185,6 +200,18 @@ def test_every_corpus_control_group_round_trips_and_most_are_compact(corpus_dir:
         data, _ = exported_and_built(obj)
         compact += "controlGroupInput" not in data.get("raw_attributes", {})
     assert len(groups) >= 40 and compact >= 0.9 * len(groups), (compact, len(groups))
+
+
+def test_a_control_group_the_compact_form_cannot_say_stays_verbatim() -> None:
+    group = {"controlStyle": "oneLine", "chainingSystem": "HIERARCHICAL", "panelsJSON": json.dumps({
+        "a": {"type": "optionsListControl", "order": 0, "grow": True, "width": "medium",
+              "explicitInput": {"fieldName": "host.name", "title": "Host"}}})}  # no explicitInput.id
+    ref = {"id": "logs", "name": "controlGroup_a:optionsListDataView", "type": "index-pattern"}
+    obj = {"id": "d", "type": "dashboard", "references": [ref],
+           "attributes": {"title": "D", "panelsJSON": "[]", "controlGroupInput": group}}
+    data, built = exported_and_built(obj)
+    assert "controls" not in data and data["raw_attributes"] == {"controlGroupInput": group}
+    assert data["raw_references"] == [ref]
 
 
 def test_controls_compile_as_reference_4_describes() -> None:
