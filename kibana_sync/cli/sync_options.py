@@ -12,6 +12,7 @@ import click
 from kibana_sync.cli.common import EXIT_ERROR, load_or_exit, objects_option, strict_option
 from kibana_sync.kibana.client import KibanaClient, KibanaError, connection_warnings
 from kibana_sync.kibana.connection import ConnectionRequest, connection_options
+from kibana_sync.kibana.elasticsearch import ElasticsearchClient
 from kibana_sync.project.build import Build, compile_project
 from kibana_sync.project.id_suffix import with_id_suffix
 from kibana_sync.sync.plan import Plan
@@ -51,15 +52,19 @@ def build_for_target(objects_dir: Path, strict: bool, id_suffix: str) -> Build:
 
 def connect(connection: ConnectionRequest) -> KibanaClient:
     settings = connection.resolve()
-    for warning in connection_warnings(settings):
+    es_settings = connection.resolve_elasticsearch(settings)
+    for warning in connection_warnings(settings) + (connection_warnings(es_settings) if es_settings else []):
         click.echo(f"warning: {warning}", err=True)
-    return KibanaClient(settings)
+    client = KibanaClient(settings)
+    if es_settings is not None:  # only the Elasticsearch store uses it; without it, ES objects are an error
+        client.elasticsearch = ElasticsearchClient(es_settings)
+    return client
 
 
 def plan_or_exit(client: KibanaClient, build: Build, prune: bool, update_secrets: bool, *, adopt: bool = False,
                  max_delete: int | None = None) -> Plan:
     try:
-        check_target(client)
+        check_target(client, build)
         return make_plan(client, build, prune=prune, update_secrets=update_secrets, adopt=adopt,
                          max_delete=max_delete)
     except KibanaError as exc:

@@ -197,6 +197,11 @@ class KibanaClient(HttpApiClient):
     # talks to it, every other store to Kibana.
     elasticsearch: HttpApiClient | None = None
 
+    def close(self) -> None:
+        super().close()
+        if self.elasticsearch is not None:
+            self.elasticsearch.close()
+
     # --- status and spaces -------------------------------------------------------------------------------------
 
     def version(self) -> str:
