@@ -82,6 +82,8 @@ def _duplicate_panel_ids(entry: Entry, m: DashboardModel, names: list[str]) -> l
 
 def _check_lens_panel(entry: Entry, project: Any, m: DashboardModel, i: int, panel: LensPanel) -> list[Diagnostic]:
     data_view = panel.data_view if panel.data_view is not None else m.data_view
+    if panel.esql is not None:
+        return []  # an ES|QL chart names its indices in the query and reads no data view
     if data_view is None:
         return [entry.diagnostic(("panels", i, "chart"), "this chart has no data view: set `data_view` on the "
                                                          "panel or a default `data_view` on the dashboard")]

@@ -131,16 +131,14 @@ def overlapping_pairs(boxes: Sequence[Box]) -> tuple[list[tuple[int, int]], bool
     A sweep down the rows, per run of columns, instead of comparing all pairs: a box only meets the boxes of its
     columns still open at its top edge, so a dashboard of n panels costs n log n plus the overlaps found.
     """
-    sized = [b for b in boxes if b.w > 0 and b.h > 0]
+    sized = [(i, b) for i, b in enumerate(boxes) if b.w > 0 and b.h > 0]
     if len(sized) < 2:
         return [], True
-    index = {id(b): i for i, b in enumerate(boxes)}
     # Column runs: the grid cut at every panel edge, so each box covers whole runs (at most 48 of them).
-    edges = sorted({min(max(edge, 0), GRID_COLUMNS) for b in sized for edge in (b.x, b.x + b.w)})
+    edges = sorted({min(max(edge, 0), GRID_COLUMNS) for _, b in sized for edge in (b.x, b.x + b.w)})
     open_boxes: list[list[tuple[int, int]]] = [[] for _ in edges]  # per run: heap of (bottom edge, box index)
     found: set[tuple[int, int]] = set()
-    for box in sorted(sized, key=lambda b: (b.y, index[id(b)])):
-        i = index[id(box)]
+    for i, box in sorted(sized, key=lambda item: (item[1].y, item[0])):
         first = bisect_left(edges, min(max(box.x, 0), GRID_COLUMNS))
         last = bisect_left(edges, min(max(box.x + box.w, 0), GRID_COLUMNS))
         for run in open_boxes[first:last]:
@@ -152,11 +150,10 @@ def overlapping_pairs(boxes: Sequence[Box]) -> tuple[list[tuple[int, int]], bool
         if len(found) > MAX_OVERLAPS_LISTED:
             break
     # Outside the 48 columns there are no runs: the few boxes reaching there are compared directly.
-    off_grid = [b for b in sized if b.x < 0 or b.x + b.w > GRID_COLUMNS][:MAX_OFF_GRID_COMPARED]
-    for n, box in enumerate(off_grid):
-        for other in off_grid[:n]:
+    off_grid = [(i, b) for i, b in sized if b.x < 0 or b.x + b.w > GRID_COLUMNS][:MAX_OFF_GRID_COMPARED]
+    for n, (i, box) in enumerate(off_grid):
+        for j, other in off_grid[:n]:
             if box.overlaps(other):
-                i, j = index[id(box)], index[id(other)]
-                found.add((i, j) if i > j else (j, i))
+                found.add((i, j))
     pairs = sorted(found)
     return pairs[:MAX_OVERLAPS_LISTED], len(pairs) <= MAX_OVERLAPS_LISTED

@@ -90,6 +90,28 @@ def test_a_newer_kibanas_saved_object_ref_panel_is_read_by_reference(corpus_dir:
     assert any("lens" in p for p in data["panels"])
 
 
+def test_an_esql_chart_panel_needs_no_data_view_and_reads_back_compactly(tmp_path: Path) -> None:
+    (tmp_path / "dashboards").mkdir()
+    (tmp_path / "dashboards" / "d.yaml").write_text(textwrap.dedent("""\
+        title: D
+        panels:
+          - title: Top hosts
+            chart: table
+            esql: |
+              FROM logs-*
+              | STATS c = COUNT(*) BY host.name
+            rows: [host.name]
+            metric: c
+        """), encoding="utf-8")
+    project = load_project(tmp_path)
+    assert not project.diagnostics.errors, [str(d) for d in project.diagnostics.errors]
+    built = KIND.compile(project.get("d"), project)
+    state = panels_of(built)[0]["embeddableConfig"]["attributes"]["state"]
+    assert "textBased" in state["datasourceStates"]
+    [panel] = KIND.decompile(built).data["panels"]
+    assert panel["esql"].startswith("FROM logs-*") and panel["chart"] == "table"
+
+
 # --- by-value legacy visualizations and maps ------------------------------------------------------------------
 
 def test_by_value_legacy_visualizations_take_the_visualization_syntax_and_keep_their_titles(corpus_dir: Path) -> None:

@@ -21,6 +21,7 @@ from kibana_sync.lens import (
     decompile_lens,
     normalise_lens,
 )
+from kibana_sync.lens.columns import unknown_field_type
 
 
 class LensPanel(PanelCommon, LensChart):
@@ -39,9 +40,9 @@ class LensChartType(PanelType):
 
     def compile(self, panel: LensPanel, panel_index: str, ctx: PanelContext) -> PanelContent:
         data_view = ctx.resolve(panel.data_view) if panel.data_view is not None else ctx.data_view_id
-        if data_view is None:  # `check` reports this; compile is only called on valid projects
+        if data_view is None and panel.esql is None:  # `check` reports this; compile runs on valid projects
             raise ValueError(f"panel {panel_index} has no data view")
-        attributes = compile_lens(panel, data_view, ctx.field_type_for(data_view))
+        attributes = compile_lens(panel, data_view, ctx.field_type_for(data_view) if data_view else unknown_field_type)
         if panel.inner_title:
             attributes["title"] = panel.inner_title
         if panel.inner_description:
