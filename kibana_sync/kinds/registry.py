@@ -19,10 +19,12 @@ from kibana_sync.kinds.links.kind import LinksKind
 from kibana_sync.kinds.map.kind import MapKind
 from kibana_sync.kinds.rule.kind import RuleKind
 from kibana_sync.kinds.search.kind import SearchKind
+from kibana_sync.kinds.space.kind import SpaceKind
 from kibana_sync.kinds.tag.kind import TagKind
 from kibana_sync.kinds.visualization.kind import VisualizationKind
 
 KINDS: tuple[Kind, ...] = (
+    SpaceKind(),  # first: a push may create the space it then writes into
     # Elasticsearch first: data views, searches and rules read the indices its templates shape. ILM policies
     # and ingest pipelines before the templates whose settings name them (Elasticsearch does not check those
     # names at PUT, but an index created in between would point at nothing: reference 7.7's order),

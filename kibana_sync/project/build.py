@@ -28,13 +28,15 @@ class Build:
     saved_objects: list[dict[str, Any]] = field(default_factory=list)
     rules: dict[str, dict[str, Any]] = field(default_factory=dict)
     connectors: dict[str, dict[str, Any]] = field(default_factory=dict)
+    spaces: dict[str, dict[str, Any]] = field(default_factory=dict)
     adopt: set[str] = field(default_factory=set)  # ids whose YAML says ``adopt: true``
     # (kind name, name) -> body, for the Elasticsearch store: names are unique per object type there
     elasticsearch: dict[Key, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def count(self) -> int:
-        return len(self.saved_objects) + len(self.rules) + len(self.connectors) + len(self.elasticsearch)
+        return (len(self.saved_objects) + len(self.rules) + len(self.connectors) + len(self.spaces)
+                + len(self.elasticsearch))
 
     def objects_of(self, store: str) -> dict[Key, dict[str, Any]]:
         """What this build sends to one store, keyed as the store keys objects, in apply order."""
@@ -42,7 +44,8 @@ class Build:
             return {(o["type"], o["id"]): o for o in self.saved_objects}
         if store == "elasticsearch":
             return dict(self.elasticsearch)
-        held = {"rules": ("rule", self.rules), "connectors": ("connector", self.connectors)}.get(store)
+        held = {"rules": ("rule", self.rules), "connectors": ("connector", self.connectors),
+                "spaces": ("space", self.spaces)}.get(store)
         return {} if held is None else {(held[0], id_): body for id_, body in held[1].items()}
 
     def add(self, store: str, id_: str, body: dict[str, Any]) -> None:
@@ -50,6 +53,8 @@ class Build:
             self.saved_objects.append(body)
         elif store == "rules":
             self.rules[id_] = body
+        elif store == "spaces":
+            self.spaces[id_] = body
         elif store == "elasticsearch":
             self.elasticsearch[(body["type"], id_)] = body
         else:
@@ -83,6 +88,7 @@ def render(build: Build) -> dict[str, str]:
     files = {"saved_objects.ndjson": to_ndjson(build.saved_objects)}
     files.update({f"rules/{id_}.json": _pretty(body) for id_, body in sorted(build.rules.items())})
     files.update({f"connectors/{id_}.json": _pretty(body) for id_, body in sorted(build.connectors.items())})
+    files.update({f"spaces/{id_}.json": _pretty(body) for id_, body in sorted(build.spaces.items())})
     files.update({f"elasticsearch/{type_}/{id_}.json": _pretty(body)
                   for (type_, id_), body in sorted(build.elasticsearch.items())})
     return files

@@ -11,14 +11,17 @@ from kibana_sync.sync.live import read_live
 from kibana_sync.sync.plan import Plan, compute_plan
 
 
-def check_target(client: KibanaClient) -> str:
-    """Kibana's version, after making sure it is one kibana-sync supports and the space exists."""
+def check_target(client: KibanaClient, build: Build | None = None) -> str:
+    """Kibana's version, after making sure it is one kibana-sync supports and the space exists (or ``build``
+    creates it: spaces are written first)."""
     version = client.version()  # raises UnsupportedKibana with the supported range
-    if not client.space_exists():
+    creates_it = build is not None and ("space", client.settings.space) in build.objects_of("spaces")
+    if not creates_it and not client.space_exists():
         space = client.settings.space
         raise KibanaError(f"space {space!r} does not exist in Kibana at {client.settings.url}; create it first "
                           "(Stack Management > Spaces, or POST /api/spaces/space) -- Kibana would otherwise accept "
-                          "the objects into a space nobody can see")
+                          "the objects into a space nobody can see; or let the push create it: "
+                          "objects/spaces/<id>.yaml")
     return version
 
 

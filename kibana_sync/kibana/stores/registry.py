@@ -9,8 +9,10 @@ from kibana_sync.kibana.stores.connectors import ConnectorStore
 from kibana_sync.kibana.stores.elasticsearch import ElasticsearchStore
 from kibana_sync.kibana.stores.rules import RuleStore
 from kibana_sync.kibana.stores.saved_objects import SavedObjectStore
+from kibana_sync.kibana.stores.spaces import SpaceStore
 
 STORES: tuple[Store, ...] = (
+    SpaceStore(),  # first: the other stores write into spaces
     ElasticsearchStore(),  # index templates and ILM before the Kibana objects that read their indices
     SavedObjectStore(),
     ConnectorStore(),
