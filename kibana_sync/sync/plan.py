@@ -114,9 +114,9 @@ def compute_plan(build: Build, live: LiveState, *, prune: bool = False, update_s
         for key, body in desired.items():
             _plan_object(plan, store, key, body, view.found.get(key), marker,
                          adopt=adopt or key[1] in build.adopt, update_secrets=update_secrets)
-        owned = [obj for k, obj in view.listed.items() if store.prunable and store.is_marked(obj, marker)]
+        owned = {k: obj for k, obj in view.listed.items() if store.prunable and store.is_marked(obj, marker)}
         managed += len(owned)
-        stale = [obj for obj in owned if _key(obj, store) not in desired]
+        stale = {k: obj for k, obj in owned.items() if k not in desired}
         if prune:
             _plan_deletes(plan, store, stale, live)
         else:
@@ -126,16 +126,6 @@ def compute_plan(build: Build, live: LiveState, *, prune: bool = False, update_s
     if prune:
         plan.refusals = prune_refusals(plan, build, managed, max_delete)
     return plan
-
-
-def _key(obj: dict[str, Any], store: Store) -> Key:
-    return (obj.get("type") or _store_type(store), obj["id"])
-
-
-def _store_type(store: Store) -> str:
-    """The key type of a store whose objects have no ``type`` of their own (a rule, a connector)."""
-    kind = next((k for k in all_kinds() if k.store == store.name), None)
-    return kind.name if kind else store.name
 
 
 def kind_of(store: str, type_: str) -> Kind | None:
@@ -172,34 +162,32 @@ def _plan_object(plan: Plan, store: Store, key: Key, body: dict[str, Any], curre
         plan.unchanged += 1
 
 
-def _plan_deletes(plan: Plan, store: Store, stale: list[dict[str, Any]], live: LiveState) -> None:
+def _plan_deletes(plan: Plan, store: Store, stale: Mapping[Key, dict[str, Any]], live: LiveState) -> None:
     # Deleting in reverse apply order keeps referrers from pointing at already-deleted objects.
-    for obj in sorted(stale, key=lambda o: _delete_order(store, o)):
-        key = _key(obj, store)
+    for key in sorted(stale, key=lambda k: _delete_order(store, k)):
         kind = kind_of(store.name, key[0])
         change = Change(Action.DELETE, store.name, kind.name if kind else key[0], key[0], key[1],
-                        object_title(key[0], obj) or key[1])
-        users = [_unmanaged_entry(store, u) for u in live.referrers.get(key, [])
-                 if not store.is_marked_by_anyone(u)]
+                        object_title(key[0], stale[key]) or key[1])
+        users = [_unmanaged_entry(store, (u.get("type", ""), u.get("id", "")), u)
+                 for u in live.referrers.get(key, []) if not store.is_marked_by_anyone(u)]
         if users:
             plan.kept.append(Kept(change, users))
         else:
             plan.changes.append(change)
 
 
-def _delete_order(store: Store, obj: dict[str, Any]) -> tuple[int, str]:
-    kind = kind_of(store.name, _key(obj, store)[0])
-    return (-(apply_position(kind) if kind else len(all_kinds())), obj["id"])
+def _delete_order(store: Store, key: Key) -> tuple[int, str]:
+    kind = kind_of(store.name, key[0])
+    return (-(apply_position(kind) if kind else len(all_kinds())), key[1])
 
 
 def _unmanaged(store: Store, view: SpaceView, desired: Mapping[Key, Any]) -> list[Unmanaged]:
-    return sorted((_unmanaged_entry(store, obj) for key, obj in view.listed.items()
+    return sorted((_unmanaged_entry(store, key, obj) for key, obj in view.listed.items()
                    if key not in desired and not store.is_marked_by_anyone(obj) and not store.is_builtin(obj)),
                   key=lambda u: (u.kind, u.title.lower(), u.id))
 
 
-def _unmanaged_entry(store: Store, obj: dict[str, Any]) -> Unmanaged:
-    key = _key(obj, store)
+def _unmanaged_entry(store: Store, key: Key, obj: dict[str, Any]) -> Unmanaged:
     kind = kind_of(store.name, key[0])
     return Unmanaged(kind.name if kind else key[0], key[0], key[1], object_title(key[0], obj) or key[1])
 
