@@ -134,7 +134,10 @@ def export_objects(objects: Iterable[KibanaObject], out_dir: Path,
         path, clash = namer.claim(item.kind, item.obj.id, title or item.obj.title or item.obj.id)
         if clash:
             report.add(Severity.WARNING, item.obj.describe(), clash)
-        changed = not existing.builds_to(item.kind, path, item.body) and _write_if_changed(path, dump_yaml(data))
+        changed = False
+        if not existing.builds_to(item.kind, path, item.body):
+            text = existing.patched(item.kind, path, data, item.body) or dump_yaml(data)
+            changed = _write_if_changed(path, text)
         report.written.append(WrittenFile(item.kind.name, item.obj.type, item.obj.id, path, changed))
         parts = report.parts.setdefault(item.kind.name, Counter())
         parts.update(compact=item.result.compact_parts, raw=item.result.raw_parts)

@@ -34,3 +34,142 @@ def dump_yaml(data: Any) -> str:
     """The YAML text for ``data``; ``yaml.safe_load`` of it gives ``data`` back exactly."""
     return yaml.dump(data, Dumper=_ReadableDumper, sort_keys=False, allow_unicode=True, default_flow_style=False,
                      width=10_000, indent=2)
+
+
+# ------------------------------------------------------------------------------------------- re-export patches
+# Re-export rewrites only what changed: the existing text is composed into nodes (which know where they start and
+# end), compared with the new data, and only the spans whose values differ are replaced. Comments, key order,
+# quoting and flow style anywhere else stay as the person wrote them. The caller checks the result still builds
+# to what Kibana holds, and writes the file whole when it does not.
+_Composer = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_Edit = tuple[int, int, str]  # replace text[start:end]
+
+
+def patch_yaml(text: str, data: Any) -> str | None:
+    """``text`` with only the values that differ from ``data`` rewritten, or None when it cannot be patched."""
+    try:
+        root = yaml.compose(text, Loader=_Composer)
+    except yaml.YAMLError:
+        return None
+    if root is None:
+        return None
+    patcher = _Patcher(text)
+    try:
+        patcher.node(root, data, 0)
+    except _CannotPatch:
+        return None
+    out = text
+    # From the end backwards, so earlier spans keep their offsets; at one offset a nested edit (recorded first)
+    # must land before an outer one.
+    for _, (start, end, new) in sorted(enumerate(patcher.edits), key=lambda e: (e[1][0], e[0]), reverse=True):
+        out = out[:start] + new + out[end:]
+    return out
+
+
+class _CannotPatch(Exception):
+    pass
+
+
+class _Patcher:
+    def __init__(self, text: str):
+        self.text = text
+        self.edits: list[_Edit] = []
+        self._constructor = yaml.SafeLoader("")
+
+    def value(self, node: yaml.Node) -> Any:
+        return self._constructor.construct_object(node, deep=True)
+
+    def node(self, node: yaml.Node, new: Any, indent: int) -> None:
+        if same_value(self.value(node), new):
+            return
+        if isinstance(node, yaml.ScalarNode) and not isinstance(new, (dict, list)):
+            self.edits.append((node.start_mark.index, node.end_mark.index, self._scalar(node, new, indent)))
+        elif node.flow_style and isinstance(new, (dict, list)):
+            flow = yaml.dump(new, Dumper=_ReadableDumper, default_flow_style=True, width=10_000, allow_unicode=True,
+                             sort_keys=False).rstrip("\n")
+            if "\n" in flow:
+                raise _CannotPatch
+            self.edits.append((node.start_mark.index, node.end_mark.index, flow))
+        elif isinstance(node, yaml.MappingNode) and isinstance(new, dict):
+            self.mapping(node, new)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(new, list) and node.value:
+            self.sequence(node, new)
+        else:
+            raise _CannotPatch  # the parent replaces the whole entry
+
+    def mapping(self, node: yaml.MappingNode, new: dict[Any, Any]) -> None:
+        seen = set()
+        last_end = None
+        for key_node, value_node in node.value:
+            key = self.value(key_node)
+            seen.add(key)
+            start, end = self._line_start(key_node.start_mark.index), self._entry_end(value_node)
+            last_end = end
+            if key not in new:
+                self.edits.append((start, end, ""))
+                continue
+            try:
+                self.node(value_node, new[key], key_node.start_mark.column)
+            except _CannotPatch:
+                self.edits.append((start, end, _block({key: new[key]}, key_node.start_mark.column)))
+        added = {k: v for k, v in new.items() if k not in seen}
+        if added:
+            if last_end is None or not node.value:
+                raise _CannotPatch
+            self.edits.append((last_end, last_end, _block(added, node.value[0][0].start_mark.column)))
+
+    def sequence(self, node: yaml.SequenceNode, new: list[Any]) -> None:
+        """Items compared by position; items added at the end are appended, items gone from the end deleted."""
+        column = node.value[0].start_mark.column - 2  # where the "- " of a block sequence sits
+        if column < 0 or self.text[self._line_start(node.value[0].start_mark.index):][column:column + 1] != "-":
+            raise _CannotPatch
+        for item, value in zip(node.value, new, strict=False):
+            start = self._line_start(item.start_mark.index)
+            if start + column + 2 != item.start_mark.index:
+                raise _CannotPatch  # not one item per line ("- - a"): the parent rewrites the list
+            try:
+                self.node(item, value, item.start_mark.column)
+            except _CannotPatch:
+                self.edits.append((start, self._entry_end(item), _block([value], column)))
+        for item in node.value[len(new):]:
+            self.edits.append((self._line_start(item.start_mark.index), self._entry_end(item), ""))
+        if len(new) > len(node.value):
+            end = self._entry_end(node.value[-1])
+            self.edits.append((end, end, _block(new[len(node.value):], column)))
+
+    def _scalar(self, node: yaml.ScalarNode, new: Any, indent: int) -> str:
+        text = dump_yaml({"k": new})[len("k: "):].rstrip("\n")
+        if "\n" in text:  # a literal block: its lines sit deeper than the key
+            text = text.replace("\n  ", "\n" + " " * (indent + 2))
+        if self.text[node.start_mark.index:node.end_mark.index].endswith("\n"):
+            text += "\n"
+        return text
+
+    def _line_start(self, index: int) -> int:
+        return self.text.rfind("\n", 0, index) + 1
+
+    def _entry_end(self, node: yaml.Node) -> int:
+        """Where the line after ``node`` starts (block collections end at the next token's column)."""
+        end = node.end_mark.index
+        line_start = self._line_start(end)
+        if not self.text[line_start:end].strip():
+            return line_start
+        newline = self.text.find("\n", end)
+        return len(self.text) if newline < 0 else newline + 1
+
+
+def _block(data: Any, indent: int) -> str:
+    text = dump_yaml(data)
+    pad = " " * indent
+    return "".join(pad + line if line.strip() else line for line in text.splitlines(keepends=True))
+
+
+def same_value(a: Any, b: Any) -> bool:
+    """Equal as YAML values: 1, 1.0 and true are three different things."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(same_value(v, b[k]) for k, v in a.items())
+    if isinstance(a, list):
+        return len(a) == len(b) and all(same_value(x, y) for x, y in zip(a, b, strict=True))
+    return bool(a == b)

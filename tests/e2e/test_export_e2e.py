@@ -3,13 +3,16 @@ builds to what was pushed, and exporting into the repo that was pushed changes n
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 import yaml
 from click.testing import CliRunner
@@ -24,13 +27,16 @@ from kibana_sync.project.loader import load_project
 pytestmark = pytest.mark.slow  # end to end or corpus-wide: run by the full suite, not the fast set
 
 REPO_OBJECTS = Path(__file__).resolve().parents[2] / "objects"
+KIBANA_STORES = ("saved_objects", "rules", "connectors")
 
 
 @pytest.fixture
 def pushed(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     """An emulated Kibana holding the GENESIS objects, pushed by kibana-sync from a copy of objects/."""
     tree = tmp_path / "objects"
-    shutil.copytree(REPO_OBJECTS, tree)
+    for kind in all_kinds():  # Kibana's objects only: Elasticsearch's need an Elasticsearch to push to
+        if kind.store in KIBANA_STORES and (REPO_OBJECTS / kind.folder).is_dir():
+            shutil.copytree(REPO_OBJECTS / kind.folder, tree / kind.folder)
     with serve(KibanaEmulator()) as url:
         result = invoke(url, "push", "--objects", str(tree))
         assert result.exit_code == 0, result.output
@@ -84,6 +90,34 @@ def test_exporting_into_the_repo_that_was_pushed_changes_no_file(pushed: tuple[s
     assert {p: p.read_bytes() for p in tree.rglob("*") if p.is_file()} == snapshot
 
 
+def test_a_panel_title_changed_in_kibana_changes_one_line_of_one_file_and_comments_survive(
+        pushed: tuple[str, Path]) -> None:
+    url, tree = pushed
+    with httpx.Client(base_url=url, auth=("elastic", "changeme"), headers={"kbn-xsrf": "test"}) as kibana:
+        stored = kibana.get("/api/saved_objects/dashboard/genesis-security").json()
+        panels = json.loads(stored["attributes"]["panelsJSON"])
+        (panel,) = [p for p in panels if p.get("title") == "Permission denials"]
+        panel["title"] = "Denied permissions"  # what renaming a panel in the UI saves
+        kibana.put("/api/saved_objects/dashboard/genesis-security",
+                   json={"attributes": {**stored["attributes"], "panelsJSON": json.dumps(panels)}}).raise_for_status()
+    snapshot = {p: p.read_text() for p in tree.rglob("*.yaml")}
+
+    result = invoke(url, "export", "--all", "--out", str(tree), "--output", "json")
+
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["changed_files"] == 1
+    after = {p: p.read_text() for p in tree.rglob("*.yaml")}
+    changed = [p for p in snapshot if after[p] != snapshot[p]]
+    assert [p.name for p in changed] == ["security.yaml"]
+    diff = [line for line in difflib.unified_diff(snapshot[changed[0]].splitlines(), after[changed[0]].splitlines(),
+                                                  lineterm="", n=0) if line[:1] in "+-" and line[:3] not in ("+++", "---")]
+    # Panel ids are derived from titles (kinds/dashboard), so the renamed panel's id, which Kibana kept, is now
+    # written out: without it the next push would give the panel a new panelIndex.
+    assert diff[:2] == ["-  - title: Permission denials", "+  - title: Denied permissions"]
+    assert len(diff) == 3 and re.fullmatch(r"\+    id: [0-9a-f-]{36}", diff[2]), diff
+    assert "# security reviews look at a week, not a day" in after[changed[0]]  # comments elsewhere stay
+
+
 def test_a_dashboard_exported_by_title_brings_its_data_view_and_tag(
         pushed: tuple[str, Path], tmp_path: Path) -> None:
     url, _ = pushed
@@ -92,7 +126,8 @@ def test_a_dashboard_exported_by_title_brings_its_data_view_and_tag(
 
     assert result.exit_code == 0, result.output
     folders = {p.parent.name for p in out.rglob("*.yaml")}
-    assert folders == {"dashboards", "data_views", "tags"}  # GENESIS dashboards use no saved search
+    # what the Security dashboard uses comes along, and nothing else (no rule, connector or other dashboard)
+    assert {"dashboards", "data_views", "tags"} <= folders <= {"dashboards", "data_views", "tags", "searches"}
     assert [p.name for p in (out / "dashboards").iterdir()] == ["genesis-security.yaml"]
     assert load_project(out).ok
 
