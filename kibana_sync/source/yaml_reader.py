@@ -25,22 +25,17 @@ class YAMLSourceError(Exception):
 
 @dataclass
 class SourceFile:
-    """A parsed YAML document plus the 1-based (line, column) of each path in it.
+    """A parsed YAML document that can tell the 1-based (line, column) of any path in it.
 
-    Positions are only needed to report a problem, so they are worked out on first use: loading a large
-    tree of valid files then costs one fast parse per file.
+    Positions are only needed to report a problem, so they are worked out on demand: the text is composed again
+    (no values built) and only the path asked for is followed, so a problem in a 100,000-line file costs one
+    compose, not a walk of every node.
     """
 
     path: str
     data: Any
     text: str | None = None
-    _positions: dict[Path_, tuple[int, int]] | None = field(default=None, repr=False)
-
-    @property
-    def positions(self) -> dict[Path_, tuple[int, int]]:
-        if self._positions is None:
-            self._positions = _positions_of(self.text) if self.text is not None else {}
-        return self._positions
+    _root: yaml.Node | None = field(default=None, repr=False)
 
     def locate(self, loc: Sequence[Any]) -> tuple[int, int, str]:
         """Best position for a (possibly pydantic-decorated) location path, plus the readable field path.
@@ -61,10 +56,43 @@ class SourceFile:
         return line, col, format_path(real)
 
     def position(self, path: Path_) -> tuple[int, int]:
-        for n in range(len(path), -1, -1):
-            if path[:n] in self.positions:
-                return self.positions[path[:n]]
-        return (1, 1)
+        """Where the deepest existing prefix of ``path`` is written: a mapping entry's key, a sequence item."""
+        if self.text is None:
+            return (1, 1)
+        # The loader's stream only matters for the first compose; later it only flattens merge keys.
+        loader = _Loader(self.text if self._root is None else "")
+        try:
+            if self._root is None:
+                self._root = loader.get_single_node()
+            node = self._root
+            if node is None:
+                return (1, 1)
+            mark = _mark(node)
+            for part in path:
+                if isinstance(node, yaml.MappingNode):
+                    loader.flatten_mapping(node)
+                    # The last pair with this key is the one the data holds (a written key overrides a merged one).
+                    pair = next((p for p in reversed(node.value) if _key_matches(loader, p[0], part)), None)
+                    if pair is None:
+                        break
+                    mark, node = _mark(pair[0]), pair[1]
+                elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+                    node = node.value[part]
+                    mark = _mark(node)
+                else:
+                    break
+            return mark
+        finally:
+            loader.dispose()
+
+
+def _key_matches(loader: _Loader, key_node: yaml.Node, part: str | int) -> bool:
+    if key_node.__class__ is _ScalarNode and key_node.tag == _STR:
+        return key_node.value == part
+    try:
+        return bool(loader.construct_object(key_node, deep=True) == part)
+    except (yaml.YAMLError, ValueError, TypeError, AttributeError, OverflowError):
+        return False
 
 
 def format_path(parts: Sequence[str | int]) -> str:
@@ -175,31 +203,6 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> dict[Any, Any
 
 def _mark(node: yaml.Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
-
-
-def _walk(loader: _Loader, node: yaml.Node, path: Path_, positions: dict[Path_, tuple[int, int]]) -> None:
-    positions.setdefault(path, _mark(node))
-    if isinstance(node, yaml.MappingNode):
-        loader.flatten_mapping(node)
-        for key_node, value_node in node.value:
-            child = (*path, loader.construct_object(key_node, deep=True))
-            positions[child] = _mark(key_node)
-            _walk(loader, value_node, child, positions)
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            _walk(loader, item, (*path, i), positions)
-
-
-def _positions_of(text: str) -> dict[Path_, tuple[int, int]]:
-    positions: dict[Path_, tuple[int, int]] = {}
-    loader = _Loader(text)
-    try:
-        root = loader.get_single_node()
-        if root is not None:
-            _walk(loader, root, (), positions)
-    finally:
-        loader.dispose()
-    return positions
 
 
 # Limits on what one YAML file may make the reader do. Each is checked where it is cheapest: size and binary
