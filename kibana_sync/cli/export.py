@@ -10,12 +10,14 @@ from pathlib import Path
 import click
 
 from kibana_sync.cli.common import EXIT_ERROR, EXIT_OK
+from kibana_sync.export.from_elasticsearch import fetch_elasticsearch, kibana_part
 from kibana_sync.export.from_file import read_from_file
 from kibana_sync.export.from_kibana import fetch_live
 from kibana_sync.export.pipeline import ExportReport, KibanaObject, export_objects
 from kibana_sync.export.select import Selection, select
 from kibana_sync.kibana.client import KibanaClient, KibanaError
 from kibana_sync.kibana.connection import ConnectionRequest, connection_options
+from kibana_sync.kibana.elasticsearch import ElasticsearchClient
 from kibana_sync.source.diagnostics import Severity
 
 
@@ -59,9 +61,20 @@ def export(connection: ConnectionRequest, from_file: Path | None, types: tuple[s
 
 def _read_live(connection: ConnectionRequest, selection: Selection, report: ExportReport) -> list[KibanaObject]:
     try:
-        with KibanaClient(connection.resolve()) as client:
-            client.version()  # refuses a Kibana whose object formats kibana-sync does not know
-            return fetch_live(client, selection, report)
+        settings = connection.resolve()
+        objects: list[KibanaObject] = []
+        kibana_selection = kibana_part(selection)
+        if kibana_selection is not None:
+            with KibanaClient(settings) as client:
+                client.version()  # refuses a Kibana whose object formats kibana-sync does not know
+                objects = fetch_live(client, kibana_selection, report)
+        es_settings = connection.resolve_elasticsearch(settings)
+        if es_settings is not None:  # Elasticsearch objects only when its URL is given (--es-url / ES_URL)
+            with ElasticsearchClient(es_settings) as es:
+                objects += fetch_elasticsearch(es, selection, report)
+        elif kibana_selection is None:
+            raise click.UsageError("exporting Elasticsearch objects needs its URL: give --es-url or set ES_URL")
+        return objects
     except KibanaError as exc:
         click.echo(f"error: {exc.message}", err=True)
         sys.exit(EXIT_ERROR)

@@ -134,6 +134,9 @@ def export_objects(objects: Iterable[KibanaObject], out_dir: Path,
         path, clash = namer.claim(item.kind, item.obj.id, title or item.obj.title or item.obj.id)
         if clash:
             report.add(Severity.WARNING, item.obj.describe(), clash)
+        warnings = item.result.warnings
+        if item.kind.store == "connectors":
+            warnings = _keep_secret_variables(existing, item, path, warnings)
         changed = False
         if not existing.builds_to(item.kind, path, item.body):
             text = existing.patched(item.kind, path, data, item.body) or dump_yaml(data)
@@ -141,7 +144,7 @@ def export_objects(objects: Iterable[KibanaObject], out_dir: Path,
         report.written.append(WrittenFile(item.kind.name, item.obj.type, item.obj.id, path, changed))
         parts = report.parts.setdefault(item.kind.name, Counter())
         parts.update(compact=item.result.compact_parts, raw=item.result.raw_parts)
-        for warning in item.result.warnings:
+        for warning in warnings:
             report.add(Severity.WARNING, item.obj.describe(), warning)
         for problem in broken_json(data):
             report.add(Severity.WARNING, item.obj.describe(), problem)
@@ -151,10 +154,30 @@ def export_objects(objects: Iterable[KibanaObject], out_dir: Path,
     return report
 
 
+def _keep_secret_variables(existing: ExistingObjects, item: _Decompiled, path: Path,
+                           warnings: list[str]) -> list[str]:
+    """Kibana never returns a connector's secrets, so export proposes variable names for them; a file that
+    already names its variables keeps them, and the warning names the variables the file (as written) uses."""
+    secrets = item.result.data.get("secrets")
+    if not isinstance(secrets, dict) or not secrets:
+        return warnings
+    entry = existing.entry_at(item.kind, path)
+    chosen = getattr(entry.model, "secrets", {}) if entry is not None else {}
+    for name in secrets:
+        if name in chosen:
+            secrets[name] = {"env": chosen[name].env}
+    # the connector kind's own warning names its proposals: say it again with the names the file has
+    names = ", ".join(s["env"] for s in secrets.values())
+    return [f"connector {item.obj.id!r}: Kibana does not return secrets; set {names} before push"
+            if "Kibana does not return secrets" in w else w for w in warnings]
+
+
 def kind_for(obj: KibanaObject) -> Kind | None:
     if obj.store == "saved_objects":
         return kind_for_saved_object_type(obj.type)
-    return next((k for k in all_kinds() if k.store == obj.store), None)
+    # A store with several kinds (Elasticsearch) names the kind in the object's type.
+    return next((k for k in all_kinds() if k.store == obj.store and k.name == obj.type), None) \
+        or next((k for k in all_kinds() if k.store == obj.store), None)
 
 
 def _decompile(obj: KibanaObject, report: ExportReport) -> _Decompiled | None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from typing import Any, ClassVar
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from kibana_sync.kibana.stores.elasticsearch import ES_STORE, flat_settings, unmark_meta
 from kibana_sync.kinds.base import Decompiled, Entry, Kind, Project
@@ -38,6 +38,22 @@ ROOT_MAPPING_KEYS = frozenset({
 })
 # Names Elasticsearch refuses for templates (MetadataIndexTemplateService.validate) and ILM policies.
 _BAD_NAME = re.compile(r'[\s,#*\\<>|/?"]')
+
+
+class EsModel(Model):
+    """The identity every Elasticsearch object's YAML may give: its name, as ``name:`` or ``id:`` (export writes
+    ``id:`` like for every kind); the file name otherwise."""
+
+    id: str | None = Field(None, description="The object's name in Elasticsearch (default: the file name).")
+    name: str | None = Field(None, description="Same as id, for those who think of it as the name.")
+
+    @model_validator(mode="after")
+    def _one_name(self) -> EsModel:
+        if self.id is not None and self.name is not None and self.id != self.name:
+            raise ValueError(f"id {self.id!r} and name {self.name!r} differ; give one of them")
+        if self.id is None:
+            self.id = self.name
+        return self
 
 
 class TemplateSection(Model):
@@ -66,14 +82,16 @@ class EsKind(Kind):
         return {"type": self.name, "id": entry.id, **self.body(entry.model)}
 
     def body(self, model: Any) -> dict[str, Any]:
-        data = model.model_dump(by_alias=True, exclude_none=True, exclude={"name"})
-        return data
+        return model.model_dump(by_alias=True, exclude_none=True, exclude={"id", "name"})
 
     def decompile(self, obj: dict[str, Any]) -> Decompiled:
         normal = unmark_meta(self.normalise(obj))
-        data = {"name": obj.get("id")} if obj.get("id") else {}
+        data = {"id": obj["id"]} if obj.get("id") else {}
         data.update({k: v for k, v in self.yaml_form(normal).items() if k not in ("type", "id")})
         return Decompiled(data, compact_parts=1)
+
+    def title(self, model: Any) -> str:
+        return model.id or ""
 
     def yaml_form(self, normal: dict[str, Any]) -> dict[str, Any]:
         """The normalised object as a person writes it (settings flat, strings back to numbers)."""
@@ -82,7 +100,7 @@ class EsKind(Kind):
     def check_name(self, entry: Entry) -> list[Diagnostic]:
         name = entry.id
         if _BAD_NAME.search(name) or name.startswith("_") or name != name.lower() or len(name.encode()) > 255:
-            path = ("name",) if entry.model.name else ()
+            path = ("id",) if "id" in entry.source.data else ("name",) if "name" in entry.source.data else ()
             return [entry.diagnostic(path, f"invalid {self.name.replace('_', ' ')} name [{name}]: Elasticsearch "
                                            "names are lowercase, at most 255 bytes, do not start with '_' and "
                                            "contain no spaces or any of , # * \\ < > | / ? \"")]

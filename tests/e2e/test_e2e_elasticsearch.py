@@ -103,12 +103,13 @@ def objects(tmp_path: Path) -> Path:
     return tmp_path / "objects"
 
 
-def run(stack: Stack, objects: Path, *args: str, es: bool = True) -> Result:
+def run(stack: Stack, objects: Path | None, *args: str, es: bool = True) -> Result:
     env: dict[str, str | None] = {k: None for k in os.environ if k.startswith(("KIBANA", "ES_"))}
     env.update(KIBANA_URL=stack.kibana_url, KIBANA_USERNAME="elastic", KIBANA_PASSWORD="changeme")
     if es:
         env["ES_URL"] = stack.es_url
-    done = CliRunner().invoke(main, [*args, "--objects", str(objects)], env=env)
+    where = ["--objects", str(objects)] if objects is not None else []
+    done = CliRunner().invoke(main, [*args, *where], env=env)
     if done.exception is not None and not isinstance(done.exception, SystemExit):
         raise done.exception
     return Result(done.exit_code, done.stdout, done.stderr)
@@ -195,3 +196,28 @@ def test_es_objects_without_an_es_url_name_the_option(stack, objects):
     result = run(stack, objects, "diff", es=False)
     assert result.code == 2
     assert "--es-url" in result.err and "ES_URL" in result.err
+
+
+def test_export_brings_es_objects_back_as_yaml_that_pushes_clean(stack, objects, tmp_path):
+    assert run(stack, objects, "push").code == 0
+    with es_http(stack) as es:  # made by hand and built in: neither is the repo's, only the first is exported
+        assert es.put("/_ingest/pipeline/by-hand", json={"processors": [{"set": {"field": "a", "value": 1}}]}
+                      ).status_code == 200
+        assert es.put("/_component_template/builtin", json={"template": {}, "_meta": {"managed": True}}
+                      ).status_code == 200
+    out = tmp_path / "exported"
+    exported = run(stack, None, "export", "--type", "index_template", "--out", str(out))
+    assert exported.code == 0, exported.out + exported.err
+    written = sorted(str(p.relative_to(out)) for p in out.rglob("*.yaml"))
+    # The template brings what it names: its component, the component's ILM policy, its pipeline.
+    assert written == ["component_templates/genesis-logs-base.yaml", "ilm_policies/genesis-logs.yaml",
+                       "index_templates/genesis-logs-trading.yaml", "ingest_pipelines/genesis-logs.yaml"]
+    text = (out / "index_templates" / "genesis-logs-trading.yaml").read_text()
+    assert "managed_by" not in text and "{" not in text.split("template:")[0].replace("data_stream: {}", "")
+    everything = tmp_path / "all"
+    assert run(stack, None, "export", "--all", "--out", str(everything)).code == 0
+    assert (everything / "ingest_pipelines" / "by-hand.yaml").is_file()
+    assert not (everything / "component_templates" / "builtin.yaml").exists()
+    (everything / "ingest_pipelines" / "by-hand.yaml").unlink()  # not ours: it would be a conflict
+    clean = run(stack, everything, "diff")
+    assert clean.code == 0, clean.out + clean.err

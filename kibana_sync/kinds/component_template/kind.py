@@ -17,11 +17,10 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from pydantic import Field
-
 from kibana_sync.kinds.base import Entry, Project
 from kibana_sync.kinds.es_objects import (
     EsKind,
+    EsModel,
     TemplateSection,
     check_section,
     meta_field,
@@ -29,20 +28,14 @@ from kibana_sync.kinds.es_objects import (
     readable_section,
 )
 from kibana_sync.source.diagnostics import Diagnostic
-from kibana_sync.source.model import Model
 
 
-class ComponentTemplate(Model):
+class ComponentTemplate(EsModel):
     """A component template: a ``template`` block (settings, mappings, aliases, lifecycle), ``version``, ``_meta``."""
 
-    name: str | None = Field(None, description="The template's name in Elasticsearch (default: the file name).")
     template: TemplateSection
     version: int | None = None
     meta: dict[str, Any] | None = meta_field()
-
-    @property
-    def id(self) -> str | None:
-        return self.name
 
 
 class ComponentTemplateKind(EsKind):

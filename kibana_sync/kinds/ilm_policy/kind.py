@@ -25,7 +25,7 @@ from typing import Any, ClassVar
 from pydantic import Field
 
 from kibana_sync.kinds.base import Entry, Project
-from kibana_sync.kinds.es_objects import EsKind, meta_field
+from kibana_sync.kinds.es_objects import EsKind, EsModel, meta_field
 from kibana_sync.source.diagnostics import Diagnostic
 from kibana_sync.source.model import Model
 
@@ -75,16 +75,11 @@ class Phase(Model):
                                                       description="Action name -> its options ({} for none).")
 
 
-class IlmPolicy(Model):
+class IlmPolicy(EsModel):
     """An ILM policy: phases by name, each with ``min_age`` and ``actions``."""
 
-    name: str | None = Field(None, description="The policy's name in Elasticsearch (default: the file name).")
     phases: dict[str, Phase]
     meta: dict[str, Any] | None = meta_field()
-
-    @property
-    def id(self) -> str | None:
-        return self.name
 
 
 class IlmPolicyKind(EsKind):

@@ -29,6 +29,7 @@ from kibana_sync.kibana.stores.elasticsearch import flat_settings
 from kibana_sync.kinds.base import Entry, Project
 from kibana_sync.kinds.es_objects import (
     EsKind,
+    EsModel,
     TemplateSection,
     check_section,
     mapped_fields,
@@ -37,7 +38,7 @@ from kibana_sync.kinds.es_objects import (
     readable_section,
 )
 from kibana_sync.source.diagnostics import Diagnostic, Severity
-from kibana_sync.source.model import External, Model, Ref, ref_id
+from kibana_sync.source.model import Model, Ref, RefUse, ref_id
 
 
 class DataStream(Model):
@@ -45,10 +46,9 @@ class DataStream(Model):
     allow_custom_routing: bool | None = None
 
 
-class IndexTemplate(Model):
+class IndexTemplate(EsModel):
     """A composable index template."""
 
-    name: str | None = Field(None, description="The template's name in Elasticsearch (default: the file name).")
     index_patterns: list[str] = Field(min_length=1)
     composed_of: list[Ref] | None = Field(None, description="Component templates, merged in order; a component "
                                                            "this repo does not manage is {external: name}.")
@@ -59,10 +59,6 @@ class IndexTemplate(Model):
     allow_auto_create: bool | None = None
     ignore_missing_component_templates: list[str] | None = None
     meta: dict[str, Any] | None = meta_field()
-
-    @property
-    def id(self) -> str | None:
-        return self.name
 
 
 class IndexTemplateKind(EsKind):
@@ -86,21 +82,18 @@ class IndexTemplateKind(EsKind):
             out["_meta"] = model.meta
         return out
 
+    def references(self, entry: Entry) -> list[RefUse]:
+        """Each component in ``composed_of``: the project refuses one that is neither in the repo nor
+        ``{external: name}`` (Elasticsearch would: "specifies component templates [..] that do not exist"),
+        and export writes components it does not bring as external."""
+        model: IndexTemplate = entry.model
+        ignored = set(model.ignore_missing_component_templates or ())
+        return [RefUse("component_template", ref, ("composed_of", i)) for i, ref in enumerate(model.composed_of or ())
+                if not (isinstance(ref, str) and ref in ignored)]
+
     def check(self, entry: Entry, project: Project) -> list[Diagnostic]:
         model: IndexTemplate = entry.model
         out = [*self.check_name(entry), *check_section(entry, model.template, ("template",))]
-        ignored = set(model.ignore_missing_component_templates or ())
-        for i, ref in enumerate(model.composed_of or ()):
-            if isinstance(ref, External) or ref in ignored:
-                continue
-            if _entry(project, "component_template", ref) is None:
-                known = sorted(e.id for e in project.of_kind("component_template"))
-                what = "no component template"
-                out.append(entry.diagnostic(("composed_of", i), f"index template [{entry.id}] specifies component "
-                                                               f"templates [{ref}] that do not exist: {what} "
-                                                               f"{ref!r} in this repo (known: {', '.join(known) or 'none'}); "
-                                                               f"for one that exists only in Elasticsearch write "
-                                                               f"{{external: {ref}}}"))
         if model.data_stream is not None and model.template is not None and model.template.aliases:
             out.append(entry.diagnostic(("template", "aliases"), f"template [{entry.id}] has alias and data stream "
                                                                  "definitions: a data stream cannot have aliases "

@@ -17,12 +17,9 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from pydantic import Field
-
 from kibana_sync.kinds.base import Entry, Project
-from kibana_sync.kinds.es_objects import EsKind, meta_field
+from kibana_sync.kinds.es_objects import EsKind, EsModel, meta_field
 from kibana_sync.source.diagnostics import Diagnostic
-from kibana_sync.source.model import Model
 
 # Processor types of the 8.11 default distribution (ingest-common, ingest-geoip, ingest-user-agent, x-pack).
 PROCESSOR_TYPES = frozenset({
@@ -43,19 +40,14 @@ REQUIRED_OPTIONS: dict[str, tuple[str, ...]] = {
 }
 
 
-class IngestPipeline(Model):
+class IngestPipeline(EsModel):
     """An ingest pipeline: processors in order, optional ``on_failure`` handlers."""
 
-    name: str | None = Field(None, description="The pipeline's id in Elasticsearch (default: the file name).")
     description: str | None = None
     processors: list[dict[str, Any]]
     on_failure: list[dict[str, Any]] | None = None
     version: int | None = None
     meta: dict[str, Any] | None = meta_field()
-
-    @property
-    def id(self) -> str | None:
-        return self.name
 
 
 class IngestPipelineKind(EsKind):

@@ -87,7 +87,7 @@ def test_a_valid_set_validates_and_compiles_to_the_api_bodies_with_the_marker(tm
     ("component_templates/c.yaml", "template:\n  mappings:\n    properties:\n      level: {type: strng}\n",
      ":4:15:", "No handler for type [strng] declared on field [level]"),
     ("index_templates/t.yaml", "index_patterns: [x-*]\ncomposed_of: [nowhere]\n", ":2:15:",
-     "specifies component templates [nowhere] that do not exist"),
+     "unknown component_template 'nowhere'"),
     ("ingest_pipelines/p.yaml", "processors:\n  - hash: {field: a}\n", ":2:5:",
      "No processor type exists with name [hash]"),
     ("ingest_pipelines/p.yaml", "processors:\n  - rename: {field: a}\n", ":2:5:",
@@ -152,7 +152,7 @@ def test_decompile_writes_readable_yaml_without_the_marker():
             "_meta": {"managed_by": "kibana-sync", "description": "d"},
             "template": {"settings": {"index": {"number_of_shards": "1"}}}}
     data = kind.decompile(read).data
-    assert data == {"name": "t", "index_patterns": ["x-*"], "data_stream": {}, "_meta": {"description": "d"},
+    assert data == {"id": "t", "index_patterns": ["x-*"], "data_stream": {}, "_meta": {"description": "d"},
                     "template": {"settings": {"index.number_of_shards": 1}}}
     assert kind.model.model_validate(data)
 
