@@ -380,3 +380,33 @@ def test_a_reference_to_an_id_held_only_by_another_kind_says_which_kind_it_is(tm
     (tmp_path / "objects/searches/s.yaml").write_text("id: s\ntitle: S\ndata_view: dv\n")
     errors = load_project(tmp_path / "objects").diagnostics.errors
     assert ["'dv' is a tag, expected a data_view" in e.message for e in errors] == [True]
+
+
+def test_the_secret_warning_names_the_variables_the_connector_file_already_uses(tmp_path: Path) -> None:
+    # Kibana never returns secrets: export proposes AM_PASSWORD, but this repo already says AM_PASS.
+    folder = tmp_path / "objects/connectors"
+    folder.mkdir(parents=True)
+    (folder / "am.yaml").write_text("# ours\nid: am\nname: AM\ntype: .webhook\nconfig:\n  url: http://am:9093/\n"
+                                    "  method: post\n  auth_type: basic\n"
+                                    "secrets: {user: {env: AM_USER}, password: {env: AM_PASS}}\n")
+    live = {"id": "am", "name": "AM", "connector_type_id": ".webhook", "is_preconfigured": False,
+            "config": {"url": "http://elsewhere:9093/", "method": "post", "hasAuth": True,
+                       "authType": "webhook-authentication-basic"}}
+    report = export_objects([KibanaObject("connectors", "connector", "am", live)], tmp_path / "objects")
+
+    secrets = [f.message for f in report.findings if "secrets" in f.message]
+    assert secrets == ["connector 'am': Kibana does not return secrets; set AM_USER, AM_PASS before push"]
+    text = (folder / "am.yaml").read_text()
+    assert "secrets: {user: {env: AM_USER}, password: {env: AM_PASS}}" in text and text.startswith("# ours\n")
+    assert "url: http://elsewhere:9093/" in text
+
+
+def test_a_new_connector_file_names_the_variables_the_warning_names(tmp_path: Path) -> None:
+    live = {"id": "alert-manager", "name": "AM", "connector_type_id": ".webhook", "is_preconfigured": False,
+            "config": {"url": "http://am:9093/", "method": "post", "hasAuth": True,
+                       "authType": "webhook-authentication-basic"}}
+    report = export_objects([KibanaObject("connectors", "connector", "alert-manager", live)], tmp_path / "objects")
+    written = yaml.safe_load(report.written[0].path.read_text())["secrets"]
+    (message,) = [f.message for f in report.findings if "secrets" in f.message]
+    assert all(s["env"] in message for s in written.values())
+    assert written == {"user": {"env": "ALERT_MANAGER_USER"}, "password": {"env": "ALERT_MANAGER_PASSWORD"}}
