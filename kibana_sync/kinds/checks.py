@@ -28,7 +28,7 @@ def declared_fields(project: Project, data_view: Ref | None) -> set[str] | None:
     """
     if not isinstance(data_view, str):
         return None
-    target = project.get(data_view)
+    target = project.get(data_view, "data_view")
     if target is None or target.kind.name != "data_view" or not target.model.fields:
         return None
     model = target.model

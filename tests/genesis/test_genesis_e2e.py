@@ -1,6 +1,7 @@
-"""GENESIS end to end against the Kibana emulator: the repo pushed into an empty Kibana, into the GENESIS space
-the same push creates, then ``diff`` exits 0 and a second push writes nothing (a pushed rule, connector, space
-and every dashboard read back the way they were built)."""
+"""GENESIS end to end against the Kibana and Elasticsearch 8.11 emulators: the whole repo pushed into an empty
+stack, its Kibana objects into the GENESIS space the same push creates, in dependency order (space, ILM policy,
+pipeline, templates, then data view, searches, dashboards, connector, rules); then ``diff`` exits 0 and a
+second push writes nothing (every object reads back the way it was built)."""
 
 from __future__ import annotations
 
@@ -10,33 +11,39 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from es_emulator import ElasticsearchEmulator
 from kibana_emulator import KibanaEmulator, serve
 
 from kibana_sync.cli.main import main
 
 pytestmark = pytest.mark.slow  # end to end: run by the full suite, not the fast set
 
-ELASTICSEARCH_FOLDERS = ("ilm_policies", "component_templates", "index_templates", "ingest_pipelines")
+ES_WRITES = [("PUT", "/_ilm/policy/genesis-logs"), ("PUT", "/_ingest/pipeline/genesis-logs"),
+             ("PUT", "/_component_template/genesis-logs-base"), ("PUT", "/_index_template/genesis-logs-audit"),
+             ("PUT", "/_index_template/genesis-logs-tilt"), ("PUT", "/_index_template/genesis-logs-trading")]
+ES_URLS: dict[str, str] = {}
+ES: dict[str, ElasticsearchEmulator] = {}
 
 
 @pytest.fixture
 def kibana() -> Iterator[tuple[KibanaEmulator, str]]:
-    emulator = KibanaEmulator()
-    with serve(emulator) as url:
+    emulator, es = KibanaEmulator(), ElasticsearchEmulator()
+    with serve(emulator) as url, serve(es) as es_url:  # type: ignore[arg-type]
+        ES_URLS[url], ES[url] = es_url, es
         yield emulator, url
+        assert not es.unexpected_errors, es.unexpected_errors
 
 
 @pytest.fixture
 def kibana_objects(genesis_objects: Path, tmp_path: Path) -> Path:
-    # The Kibana side only: the Elasticsearch files need an Elasticsearch URL, which this test does not serve.
     tree = tmp_path / "objects"
-    shutil.copytree(genesis_objects, tree, ignore=shutil.ignore_patterns(*ELASTICSEARCH_FOLDERS))
+    shutil.copytree(genesis_objects, tree)
     return tree
 
 
 def cli(url: str, tree: Path, *args: str) -> tuple[int, str]:
     env = {"KIBANA_URL": url, "KIBANA_USERNAME": "elastic", "KIBANA_PASSWORD": "changeme", "KIBANA_SPACE": None,
-           "ES_URL": None}
+           "ES_URL": ES_URLS[url], "ES_API_KEY": None, "ES_USERNAME": None, "ES_PASSWORD": None}
     done = CliRunner().invoke(main, [*args, "--objects", str(tree)], env=env)
     if done.exception is not None and not isinstance(done.exception, SystemExit):
         raise done.exception
@@ -47,8 +54,14 @@ def test_genesis_pushed_into_its_own_new_space_diffs_clean(kibana, kibana_object
     emulator, url = kibana
     code, out = cli(url, kibana_objects, "push", "--space", "genesis")
     assert code == 0 and "FAILED" not in out, out
-    assert out.splitlines().index('ok     space "GENESIS" (genesis): created') < min(
-        i for i, line in enumerate(out.splitlines()) if line.startswith("ok     ") and "space" not in line)
+    done = [line for line in out.splitlines() if line.startswith("ok     ")]
+    order = ['space "GENESIS"', 'ilm policy "genesis-logs"', 'ingest pipeline "genesis-logs"',
+             'component template "genesis-logs-base"', 'index template "genesis-logs-trading"',
+             'data view "GENESIS logs"', 'search "Slow Executions"', 'dashboard "GENESIS - Tilt Monitoring"',
+             'connector "GENESIS Alertmanager"', 'rule "GENESIS: slow executions"']
+    at = [next(i for i, line in enumerate(done) if what in line) for what in order]
+    assert at == sorted(at), done
+    assert [(r.method, r.path) for r in ES[url].requests if r.method in ("PUT", "POST", "DELETE")] == ES_WRITES
     space = emulator.spaces.spaces["genesis"]
     assert space["name"] == "GENESIS" and "siem" in space["disabledFeatures"]
     assert space["description"].endswith("[managed-by-kibana-sync]")
@@ -58,8 +71,10 @@ def test_genesis_pushed_into_its_own_new_space_diffs_clean(kibana, kibana_object
     code, out = cli(url, kibana_objects, "diff", "--space", "genesis")
     assert code == 0 and "In sync" in out, out
     emulator.reset_log()
+    ES[url].requests.clear()
     assert cli(url, kibana_objects, "push", "--space", "genesis")[0] == 0
     assert emulator.writes() == []
+    assert [r for r in ES[url].requests if r.method in ("PUT", "POST", "DELETE")] == []
 
 
 def test_a_space_changed_by_hand_shows_in_diff_and_push_restores_it(kibana, kibana_objects: Path) -> None:

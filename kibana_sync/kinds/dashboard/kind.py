@@ -159,7 +159,7 @@ class DashboardKind(Kind):
 
 def _field_types(project: Any, data_view_id: str) -> FieldType:
     """The declared mapping types of a data view in the repo; nothing is known of external ones."""
-    entry = project.get(data_view_id)
+    entry = project.get(data_view_id, "data_view")
     if entry is None or entry.kind.name != "data_view":
         return unknown_field_type
     return entry.model.field_type

@@ -134,7 +134,7 @@ def library_object(id_: str, by_value: dict[str, Any], title: str, description: 
 
 
 def _field_types(project: Project, data_view_id: str) -> FieldType:
-    entry = project.get(data_view_id)
+    entry = project.get(data_view_id, "data_view")
     if entry is None or entry.kind.name != "data_view":
         return unknown_field_type
     return entry.model.field_type

@@ -111,7 +111,7 @@ def _action_problems(entry: Entry, project: Any, i: int, action: RuleAction) -> 
     elif action.group is not None and groups is not None and action.group not in groups:
         out.append(entry.diagnostic(("actions", i, "group"), f"{m.rule_type} rules have the action groups "
                                     f"{', '.join(repr(g) for g in groups)}, not {action.group!r}"))
-    connector = None if isinstance(action.connector, External) else project.get(action.connector)
+    connector = None if isinstance(action.connector, External) else project.get(action.connector, "connector")
     if connector is not None and isinstance(connector.model, ConnectorModel):
         spec = CONNECTOR_TYPES.get(connector.model.type)
         allowed = spec.action_params if spec else None
@@ -160,7 +160,7 @@ def _field_problems(entry: Entry, project: Any) -> list[Diagnostic]:
 
 def _data_view_of(m: RuleModel, project: Any) -> tuple[str, DataViewModel] | None:
     if isinstance(m.query, es_query.SearchSourceQuery):
-        entry = None if isinstance(m.query.data_view, External) else project.get(m.query.data_view)
+        entry = None if isinstance(m.query.data_view, External) else project.get(m.query.data_view, "data_view")
         return (entry.id, entry.model) if entry is not None and isinstance(entry.model, DataViewModel) else None
     if isinstance(m.query, es_query.DslQuery):
         pattern = ",".join(m.query.index)

@@ -44,7 +44,7 @@ def _data_view(m: VisualizationModel, project: Project) -> Ref | None:
     """The data view the aggregations run on: the visualization's own, or its saved search's."""
     if m.data_view is not None or not isinstance(m.search, str):
         return m.data_view
-    search = project.get(m.search)
+    search = project.get(m.search, "search")
     return getattr(search.model, "data_view", None) if search is not None and search.kind.name == "search" else None
 
 
