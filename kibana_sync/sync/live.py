@@ -38,7 +38,7 @@ def store_types(store_name: str) -> list[str]:
 
 
 def read_live(client: KibanaClient, build: Build, *, prune: bool = False) -> LiveState:
-    stores = all_stores()
+    stores = [s for s in all_stores() if s.inside_space or prune or build.objects_of(s.name)]
     with ThreadPoolExecutor(max_workers=len(stores), thread_name_prefix="kibana-read") as pool:
         futures = {s.name: pool.submit(s.read_space, client, list(build.objects_of(s.name)), store_types(s.name))
                    for s in stores}

@@ -72,6 +72,10 @@ class Store(ABC):
     prunable: ClassVar[bool] = True
     # What a CI user needs to write here, named as Kibana's role editor names it (docs/SAFETY.md).
     privilege: ClassVar[str]
+    # Whether its objects live inside the space being pushed, so that a diff lists the hand-made ones there.
+    # A store of objects around the space (the spaces themselves) is read only when the build names some of
+    # its objects or --prune asks for its stale ones: a diff of a space stays one read per API it uses.
+    inside_space: ClassVar[bool] = True
 
     @abstractmethod
     def read_space(self, client: KibanaClient, keys: Sequence[Key], types: Sequence[str]) -> SpaceView:

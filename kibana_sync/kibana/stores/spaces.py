@@ -48,10 +48,15 @@ def unmarked_description(description: str) -> str:
 
 class SpaceStore(Store):
     name: ClassVar[str] = "spaces"
+    inside_space: ClassVar[bool] = False
     privilege: ClassVar[str] = ("Kibana privilege All on Stack Management > Spaces (the global kibana_admin "
                                 "role has it); a space-scoped role cannot create spaces")
 
     def read_space(self, client: KibanaClient, keys: Sequence[Key], types: Sequence[str]) -> SpaceView:
+        if not keys:
+            # A repo without objects/spaces/ never asks (nor needs the right to see other spaces). Its managed
+            # spaces then go unlisted, so prune cannot remove the last one: the guard would refuse that anyway.
+            return SpaceView()
         listed = {(SPACE, s["id"]): s for s in client.spaces()}
         return SpaceView(found={k: listed[k] for k in keys if k in listed}, listed=listed)
 
