@@ -87,13 +87,19 @@ def test_a_space_changed_by_hand_shows_in_diff_and_push_restores_it(kibana, kiba
     assert "siem" in emulator.spaces.spaces["genesis"]["disabledFeatures"]
 
 
-def test_prune_never_deletes_the_default_space_nor_the_space_it_writes_into(kibana, kibana_objects: Path) -> None:
+def test_prune_deletes_a_dropped_space_but_never_the_default_nor_the_one_it_writes_into(
+        kibana, kibana_objects: Path) -> None:
     emulator, url = kibana
+    (kibana_objects / "spaces" / "ops.yaml").write_text("name: Ops\n")
+    (kibana_objects / "spaces" / "staging.yaml").write_text("name: Staging\n")
+    emulator.create_space("by-hand", "Made by hand")
     assert cli(url, kibana_objects, "push", "--space", "genesis")[0] == 0
     (kibana_objects / "spaces" / "genesis.yaml").unlink()
-    code, out = cli(url, kibana_objects, "push", "--space", "genesis", "--prune", "--max-delete", "1")
-    assert "genesis" in emulator.spaces.spaces and "default" in emulator.spaces.spaces, out
-    assert "the space this push writes into" in out
+    (kibana_objects / "spaces" / "staging.yaml").unlink()
+    code, out = cli(url, kibana_objects, "push", "--space", "genesis", "--prune", "--max-delete", "2")
+    assert "staging" not in emulator.spaces.spaces, out
+    assert {"genesis", "default", "ops", "by-hand"} <= set(emulator.spaces.spaces), out
+    assert "the space this push writes into" in out and code == 2
 
 
 def test_a_missing_space_the_repo_does_not_declare_is_refused(kibana, kibana_objects: Path) -> None:
