@@ -100,6 +100,7 @@ def test_prune_deletes_a_dropped_space_but_never_the_default_nor_the_one_it_writ
     assert "staging" not in emulator.spaces.spaces, out
     assert {"genesis", "default", "ops", "by-hand"} <= set(emulator.spaces.spaces), out
     assert "the space this push writes into" in out and code == 2
+    assert "Made by hand" not in cli(url, kibana_objects, "diff", "--space", "genesis", "--fail-on-unmanaged")[1]
 
 
 def test_a_missing_space_the_repo_does_not_declare_is_refused(kibana, kibana_objects: Path) -> None:

@@ -94,4 +94,7 @@ class SpaceStore(Store):
         return is_marked_space(obj)
 
     def is_builtin(self, obj: dict[str, Any]) -> bool:
-        return bool(obj.get("_reserved")) or obj.get("id") == DEFAULT_SPACE_ID
+        # Spaces are around the pushed space, not in it: one made by hand elsewhere is not a hand-made object of
+        # this space for diff's listing (or --fail-on-unmanaged). A space of the repo's id made by hand is still
+        # a conflict, as is_marked decides that.
+        return bool(obj.get("_reserved")) or obj.get("id") == DEFAULT_SPACE_ID or not is_marked_space(obj)

@@ -72,7 +72,8 @@ def test_only_marked_spaces_are_owned_and_the_default_space_never_is() -> None:
     assert STORE.is_marked(mine, Marker()) and STORE.is_marked(mine, Marker("-staging"))
     assert not STORE.is_marked(by_hand, Marker()) and not is_marked_space(by_hand)
     assert not STORE.is_marked({**default, "description": "x [managed-by-kibana-sync]"}, Marker())
-    assert STORE.is_builtin(default) and not STORE.is_builtin(by_hand)
+    # Other spaces are none of a push's business: not listed as hand-made objects of the pushed space.
+    assert STORE.is_builtin(default) and STORE.is_builtin(by_hand) and not STORE.is_builtin(mine)
 
 
 def test_ids_kibana_refuses_and_the_default_space_fail_validate(tmp_path: Path) -> None:
