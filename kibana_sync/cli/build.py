@@ -20,5 +20,6 @@ def build(objects_dir: Path, strict: bool, out_dir: Path) -> None:
     project = load_or_exit(objects_dir, strict)
     result = compile_project(project)
     write_atomically(render(result), out_dir)
+    es = f", {len(result.elasticsearch)} Elasticsearch object(s)" if result.elasticsearch else ""
     click.echo(f"built {len(result.saved_objects)} saved object(s), {len(result.rules)} rule(s), "
-               f"{len(result.connectors)} connector(s) into {out_dir}")
+               f"{len(result.connectors)} connector(s){es} into {out_dir}")
