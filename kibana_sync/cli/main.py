@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from kibana_sync import __version__
-from kibana_sync.cli import build, diff, export, push, schema, validate
+from kibana_sync.cli import build, diff, export, init, preview, push, schema, validate
 from kibana_sync.cli.common import tune_gc
 
 
@@ -18,3 +18,5 @@ def main() -> None:
 
 for command in (validate.validate, build.build, schema.schema, diff.diff, push.push, export.export):
     main.add_command(command)
+main.add_command(init.init)
+main.add_command(preview.preview)
