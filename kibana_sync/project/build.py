@@ -68,7 +68,7 @@ def compile_project(project: Project) -> Build:
     build = Build(saved_objects=[managed_tag_object()])
     for kind in all_kinds():  # apply order: referenced kinds first
         for entry in sorted(project.of_kind(kind.name), key=lambda e: e.id):
-            build.add(kind.store, entry.id, store_named(kind.store).mark(kind.compile(entry, project)))
+            build.add(kind.store, entry.id, store_named(kind.store).mark(project.compiled(entry)))
             if getattr(entry, "adopt", False):
                 build.adopt.add(entry.id)
     return build

@@ -3,6 +3,7 @@ and check that ids are unique and references resolve. Every problem is collected
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
 import re
@@ -34,6 +35,7 @@ class Project:
     _by_id: dict[str, Entry] = field(default_factory=dict, repr=False)
     _by_key: dict[tuple[str, str], Entry] = field(default_factory=dict, repr=False)  # (kind name, id)
     unloaded: dict[str, str] = field(default_factory=dict)  # id -> file, for files with errors
+    _compiled: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict, repr=False)
 
     def get(self, id_: str, kind: str | None = None) -> Entry | None:
         """The entry with this id, of this kind when given. Kibana keys saved objects by type and id, so one id
@@ -45,6 +47,14 @@ class Project:
 
     def of_kind(self, name: str) -> list[Entry]:
         return [e for e in self.entries if e.kind.name == name]
+
+    def compiled(self, entry: Entry) -> dict[str, Any]:
+        """What ``entry`` compiles to, compiled once: the size check on load and the build share it."""
+        key = (entry.kind.name, entry.id)
+        body = self._compiled.get(key)
+        if body is None:
+            body = self._compiled[key] = entry.kind.compile(entry, self)
+        return body
 
     def resolve(self, ref: str | External) -> str:
         """The Kibana id a reference stands for (entries' ids are Kibana ids)."""
@@ -82,9 +92,38 @@ def load_project(root: Path, strict: bool = False) -> Project:
     _check_references(project)
     for entry in project.entries:
         project.diagnostics.extend(entry.kind.check(entry, project))
+    if project.ok:
+        project.diagnostics.extend(oversized_objects(project))
     if strict:
         project.diagnostics = project.diagnostics.escalated()
     return project
+
+
+# Kibana refuses an import body over savedObjects.maxImportPayloadBytes (default 26,214,400 bytes; reference.md
+# 2.8). A push sends each saved object inside such a body with multipart framing (kibana/client.py,
+# MULTIPART_OVERHEAD) and build adds the ownership marker reference: this much is kept free for both.
+MAX_IMPORT_BYTES = 26_214_400
+IMPORT_ENVELOPE_BYTES = 2_048
+
+
+def oversized_objects(project: Project) -> list[Diagnostic]:
+    """Saved objects whose compiled form Kibana could not import even alone, each pointing at its file: found by
+    validate and build instead of by a failed push."""
+    budget = MAX_IMPORT_BYTES - IMPORT_ENVELOPE_BYTES
+    out = []
+    for entry in project.entries:
+        if entry.kind.store != "saved_objects":
+            continue  # rules and connectors go one JSON body per request, far from any such limit
+        line = json.dumps(project.compiled(entry), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        if 4 * len(line) <= budget:  # UTF-8 takes at most 4 bytes a character: no need to encode
+            continue
+        size = len(line.encode())
+        if size > budget:
+            out.append(entry.diagnostic((), f"compiles to a {size:,}-byte saved object; Kibana imports at most "
+                                            f"{MAX_IMPORT_BYTES:,} bytes at once (savedObjects.maxImportPayloadBytes, "
+                                            f"{IMPORT_ENVELOPE_BYTES:,} of them kept for the request around it): "
+                                            "split it, e.g. into dashboards with fewer panels (limit on input)"))
+    return out
 
 
 # Parsing YAML is about a third of loading a large tree and needs nothing from other files, so from this many
@@ -119,8 +158,8 @@ def read_source(file: tuple[Path, str]) -> SourceFile | Diagnostic:
         return read_yaml(path, display)
     except YAMLSourceError as exc:
         return Diagnostic(display, exc.line, exc.column, "", exc.message)
-    except UnicodeDecodeError:
-        return Diagnostic(display, 1, 1, "", "file is not UTF-8 text")
+    except OSError as exc:
+        return Diagnostic(display, 1, 1, "", f"cannot read the file: {exc.strerror or exc}")
 
 
 def _yaml_files(root: Path) -> Iterator[Path]:
