@@ -137,10 +137,10 @@ def export_objects(objects: Iterable[KibanaObject], out_dir: Path,
         warnings = item.result.warnings
         if item.kind.store == "connectors":
             warnings = _keep_secret_variables(existing, item, path, warnings)
-        changed = False
-        if not existing.builds_to(item.kind, path, item.body):
-            text = existing.patched(item.kind, path, data, item.body) or dump_yaml(data)
-            changed = _write_if_changed(path, text)
+        text = dump_yaml(data)
+        # A file that already holds exactly this text (what export wrote last time) needs no compile to judge.
+        changed = not _holds(path, text) and not existing.builds_to(item.kind, path, item.body) and \
+            _write_if_changed(path, existing.patched(item.kind, path, data, item.body) or text)
         report.written.append(WrittenFile(item.kind.name, item.obj.type, item.obj.id, path, changed))
         parts = report.parts.setdefault(item.kind.name, Counter())
         parts.update(compact=item.result.compact_parts, raw=item.result.raw_parts)
@@ -254,6 +254,13 @@ def _replace_reference(data: Any, path: tuple[str | int, ...], ref: str) -> bool
         return False
     parent[path[-1]] = {"external": ref}
     return True
+
+
+def _holds(path: Path, text: str) -> bool:
+    try:
+        return path.read_text(encoding="utf-8") == text
+    except (OSError, UnicodeDecodeError):
+        return False
 
 
 def _write_if_changed(path: Path, text: str) -> bool:

@@ -32,8 +32,101 @@ _ReadableDumper.add_representer(str, _represent_str)
 
 def dump_yaml(data: Any) -> str:
     """The YAML text for ``data``; ``yaml.safe_load`` of it gives ``data`` back exactly."""
+    if not isinstance(data, (dict, list)) or not data:
+        return dump_yaml_with_pyyaml(data)
+    try:
+        lines: list[str] = []
+        _emit(data, 0, lines, "")
+        return "".join(lines)
+    except _NotPlain:
+        return dump_yaml_with_pyyaml(data)
+
+
+def dump_yaml_with_pyyaml(data: Any) -> str:
+    """What ``dump_yaml`` writes, by PyYAML's own emitter (slower; the reference for ``dump_yaml``)."""
     return yaml.dump(data, Dumper=_ReadableDumper, sort_keys=False, allow_unicode=True, default_flow_style=False,
                      width=10_000, indent=2)
+
+
+# PyYAML's emitter is pure Python and was most of an export's time; the structure of block YAML is simple, so it is
+# laid out here and only each distinct scalar's text is asked of PyYAML (once: cached). The output is the same
+# text PyYAML writes (tests compare the two on the corpus); anything unusual (a scalar PyYAML spreads over lines
+# without a literal block, a key it would not write plainly) falls back to PyYAML for the whole document.
+class _NotPlain(Exception):
+    pass
+
+
+_SCALARS: dict[tuple[type, Any], str] = {}
+_SCALAR_CACHE_LIMIT = 200_000
+
+
+def _scalar(value: Any) -> str:
+    key = (type(value), value)
+    text = _SCALARS.get(key)
+    if text is None:
+        text = dump_yaml_with_pyyaml({"k": value})[3:]
+        if text.endswith("\n...\n"):  # an explicit document end follows a bare scalar at the end of a stream
+            text = text[:-4]
+        text = text[:-1]
+        if "\n" in text and not text.startswith("|"):
+            raise _NotPlain
+        if len(_SCALARS) < _SCALAR_CACHE_LIMIT:
+            _SCALARS[key] = text
+    return text
+
+
+def _key(key: Any) -> str:
+    if not isinstance(key, (str, int)) or isinstance(key, bool) or (isinstance(key, str) and not 0 < len(key) < 128):
+        raise _NotPlain  # PyYAML writes empty, long and complex keys with "? " (Emitter.check_simple_key)
+    if isinstance(key, str) and any(c in key for c in "\n\r\x85\u2028\u2029"):
+        raise _NotPlain  # a multi-line key is not a simple key either
+    text = _scalar(key)
+    return text
+
+
+def _block_scalar(value: Any, indent: int) -> str:
+    """A scalar after "key: " or "- "; a literal block's lines sit two deeper than ``indent``."""
+    text = _scalar(value)
+    if "\n" in text:
+        pad = " " * (indent + 2)
+        head, *body = text.split("\n")
+        text = head + "".join("\n" + (pad + line[2:] if line else line) for line in body)
+    return text
+
+
+def _emit(data: Any, indent: int, out: list[str], prefix: str) -> None:
+    """Append ``data`` as block YAML at ``indent``; ``prefix`` is what already stands on the current line."""
+    pad = " " * indent
+    if isinstance(data, dict) and data:
+        first = True
+        for key, value in data.items():
+            lead = prefix if first else pad
+            first = False
+            head = f"{lead}{_key(key)}:"
+            if isinstance(value, (dict, list)) and value:
+                out.append(head + "\n")
+                _emit(value, indent + 2, out, " " * (indent + 2))
+            else:
+                out.append(f"{head} {_inline(value, indent)}\n")
+    elif isinstance(data, list) and data:
+        first = True
+        for item in data:
+            lead = (prefix if first else pad) + "- "
+            first = False
+            if isinstance(item, (dict, list)) and item:
+                _emit(item, indent + 2, out, lead)
+            else:
+                out.append(f"{lead}{_inline(item, indent)}\n")
+    else:
+        out.append(f"{prefix}{_inline(data, indent - 2)}\n")
+
+
+def _inline(value: Any, indent: int) -> str:
+    if isinstance(value, dict):
+        return "{}"
+    if isinstance(value, list):
+        return "[]"
+    return _block_scalar(value, indent)
 
 
 # ------------------------------------------------------------------------------------------- re-export patches
