@@ -221,3 +221,17 @@ def test_export_brings_es_objects_back_as_yaml_that_pushes_clean(stack, objects,
     (everything / "ingest_pipelines" / "by-hand.yaml").unlink()  # not ours: it would be a conflict
     clean = run(stack, everything, "diff")
     assert clean.code == 0, clean.out + clean.err
+
+
+KIND_ORDER = ["ilm policy", "ingest pipeline", "component template", "index template", "data view", "search",
+              "dashboard", "connector", "rule"]
+
+
+def test_the_genesis_repo_fills_an_empty_stack_in_dependency_order_and_diffs_clean(stack, genesis_objects):
+    pushed = run(stack, genesis_objects, "push")
+    assert pushed.code == 0, pushed.out + pushed.err
+    landed = [line.split('"')[0].removeprefix("ok").strip() for line in pushed.out.splitlines()
+              if line.startswith("ok ")]
+    order = [kind for kind in dict.fromkeys(landed) if kind in KIND_ORDER]
+    assert order == [k for k in KIND_ORDER if k in order] and {"ilm policy", "index template", "rule"} <= set(order)
+    assert run(stack, genesis_objects, "diff").code == 0
