@@ -36,6 +36,20 @@ ROOT_MAPPING_KEYS = frozenset({
     "numeric_detection", "dynamic_date_formats", "runtime", "_field_names", "_data_stream_timestamp", "enabled",
     "subobjects", "_doc_count", "_index", "_id", "_tsid", "_ignored", "_seq_no", "_version", "_size",
 })
+# Index settings 8.11 registers, by the segment after ``index.`` (IndexScopedSettings): a family is accepted
+# whole (its members are many and plugin-dependent), anything else Elasticsearch refuses as an unknown setting.
+SETTING_FAMILIES = frozenset({
+    "analysis", "similarity", "routing", "indexing", "search", "merge", "blocks", "translog", "sort", "lifecycle",
+    "mapping", "query", "time_series", "unassigned", "queries", "requests", "highlight", "store", "soft_deletes",
+    "shard", "write", "allocation", "fielddata", "recovery", "default_pipeline", "final_pipeline", "hidden",
+    "number_of_shards", "number_of_replicas", "number_of_routing_shards", "auto_expand_replicas",
+    "refresh_interval", "codec", "mode", "routing_path", "priority", "max_result_window",
+    "max_inner_result_window", "max_rescore_window", "max_docvalue_fields_search", "max_script_fields",
+    "max_ngram_diff", "max_shingle_diff", "max_refresh_listeners", "max_terms_count", "max_regex_length",
+    "max_slices_per_scroll", "max_adjacency_matrix_filters", "routing_partition_size", "gc_deletes",
+    "load_fixed_bitset_filters_eagerly", "look_ahead_time", "look_back_time", "format", "frozen", "dense_vector",
+    "ignore_malformed", "verified_before_close", "xpack", "flush_after_merge", "bloom_filter_for_id_field",
+})
 # Names Elasticsearch refuses for templates (MetadataIndexTemplateService.validate) and ILM policies.
 _BAD_NAME = re.compile(r'[\s,#*\\<>|/?"]')
 
@@ -183,7 +197,12 @@ def check_section(entry: Entry, section: TemplateSection | None, path: tuple[str
             out.append(entry.diagnostic((*path_m, "runtime", name, "type") if type_ else (*path_m, "runtime", name),
                                         f"No handler for type [{type_}] declared on runtime field [{name}]; "
                                         f"expected one of: {', '.join(sorted(RUNTIME_TYPES))}"))
-    for key, value in flat_settings(section.settings).items():
+    for key, value, where in _settings_with_paths(section.settings, ()):
+        if key.split(".")[1] not in SETTING_FAMILIES:
+            out.append(entry.diagnostic((*path, "settings", *where), f"unknown setting [{key}] please check that any "
+                                                             "required plugins are installed, or check the "
+                                                             "breaking changes documentation for removed settings"))
+            continue
         if key in ("index.number_of_shards", "index.number_of_replicas"):
             low = 1 if key.endswith("shards") else 0
             try:
@@ -191,8 +210,20 @@ def check_section(entry: Entry, section: TemplateSection | None, path: tuple[str
             except ValueError:
                 number = None
             if number is None or number < low or (key.endswith("shards") and number > 1024):
-                out.append(entry.diagnostic((*path, "settings"), f"Failed to parse value [{value}] for setting "
+                out.append(entry.diagnostic((*path, "settings", *where), f"Failed to parse value [{value}] for setting "
                                                                  f"[{key}]: expected a whole number >= {low}"))
+    return out
+
+
+def _settings_with_paths(settings: Any, where: tuple[str, ...]) -> list[tuple[str, Any, tuple[str, ...]]]:
+    """Each setting as (``index.``-prefixed dotted key, value, path of keys as written)."""
+    out = []
+    for key, value in (settings or {}).items() if isinstance(settings, dict) else ():
+        if isinstance(value, dict):
+            out.extend(_settings_with_paths(value, (*where, key)))
+        elif value is not None:
+            dotted = ".".join((*where, key))
+            out.append((dotted if dotted.startswith("index.") else f"index.{dotted}", value, (*where, key)))
     return out
 
 

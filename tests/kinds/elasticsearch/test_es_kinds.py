@@ -88,6 +88,8 @@ def test_a_valid_set_validates_and_compiles_to_the_api_bodies_with_the_marker(tm
      ":4:15:", "No handler for type [strng] declared on field [level]"),
     ("index_templates/t.yaml", "index_patterns: [x-*]\ncomposed_of: [nowhere]\n", ":2:15:",
      "unknown component_template 'nowhere'"),
+    ("component_templates/c.yaml", "template:\n  settings: {number_of_replica: 1}\n", ":2:14:",
+     "unknown setting [index.number_of_replica]"),
     ("ingest_pipelines/p.yaml", "processors:\n  - hash: {field: a}\n", ":2:5:",
      "No processor type exists with name [hash]"),
     ("ingest_pipelines/p.yaml", "processors:\n  - rename: {field: a}\n", ":2:5:",

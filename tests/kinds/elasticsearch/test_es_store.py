@@ -20,10 +20,13 @@ from kibana_sync.sync.apply import apply_plan
 from kibana_sync.sync.plan import LiveState, compute_plan
 
 FILES = {
-    # Elasticsearch refuses the setting (validate leaves settings outside a few families to it).
-    "component_templates/base.yaml": "template:\n  settings: {index.no_such_setting: 1}\n",
-    "index_templates/app.yaml": "index_patterns: [app-*]\ncomposed_of: [base]\n",
+    # Only the cluster knows its snapshot repositories: this policy passes validate and Elasticsearch refuses it.
+    "ilm_policies/archive.yaml": "phases:\n  cold:\n    actions:\n      searchable_snapshot: "
+                                 "{snapshot_repository: nowhere}\n",
     "ilm_policies/keep.yaml": "phases:\n  delete:\n    min_age: 1d\n    actions: {delete: {}}\n",
+    "component_templates/base.yaml": "template:\n  settings: {index.lifecycle.name: archive}\n",
+    "component_templates/other.yaml": "template:\n  settings: {index.lifecycle.name: keep}\n",
+    "index_templates/app.yaml": "index_patterns: [app-*]\ncomposed_of: [base]\n",
 }
 
 
@@ -42,7 +45,7 @@ def client_with(es: ElasticsearchEmulator) -> KibanaClient:
     return kibana
 
 
-def test_a_failed_component_template_holds_back_the_index_templates_composed_of_it(tmp_path):
+def test_a_failed_object_holds_back_what_names_it_and_what_is_composed_of_that(tmp_path):
     es = ElasticsearchEmulator()
     client = client_with(es)
     the_build = build(tmp_path)
@@ -52,10 +55,12 @@ def test_a_failed_component_template_holds_back_the_index_templates_composed_of_
     plan = compute_plan(the_build, LiveState(views={"elasticsearch": view}))
     outcomes = [o for o in apply_plan(client, plan, environ={}) if o.change.store == "elasticsearch"]
     by_id = {o.change.id: o for o in outcomes}
-    assert by_id["keep"].ok
-    assert not by_id["base"].ok and "unknown setting [index.no_such_setting]" in by_id["base"].message
+    assert by_id["keep"].ok and by_id["other"].ok
+    assert not by_id["archive"].ok and "no such repository [nowhere]" in by_id["archive"].message
+    assert by_id["base"].skipped and "ilm policy 'archive' failed" in by_id["base"].message
     assert by_id["app"].skipped and "component template 'base' failed" in by_id["app"].message
-    assert [r.path for r in es.requests if r.method == "PUT"] == ["/_ilm/policy/keep", "/_component_template/base"]
+    assert sorted(r.path for r in es.requests if r.method == "PUT") == [
+        "/_component_template/other", "/_ilm/policy/archive", "/_ilm/policy/keep"]
 
 
 def cloud_id(es: str, kibana: str) -> str:
