@@ -84,7 +84,7 @@ def decompile_dashboard(obj: dict[str, Any]) -> Decompiled:
         if "data_view" in data and control.get("data_view") == data["data_view"]:
             del control["data_view"]
     if "panels" in data:
-        data["panels"] = [_in_field_order(p, PanelCommon, last=("raw_config",)) for p in data["panels"]]
+        data["panels"] = [_in_field_order(p, PanelCommon, last=("drilldowns", "raw_config")) for p in data["panels"]]
     result.data = _in_field_order(data, DashboardModel)
     return result
 
