@@ -25,14 +25,25 @@ from kibana_sync.kibana.connection import ConnectionRequest
               help="markdown suits a pull-request comment.")
 @click.option("--fail-on-unmanaged", is_flag=True,
               help="Exit 1 when the space holds objects the repo does not have (made by hand in Kibana).")
+@click.option("--previews", "previews_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              metavar="DIR", help="With --output markdown: write before/after layout pictures (SVG) of changed "
+                                  "dashboards into DIR and show them in the markdown.")
 def diff(objects_dir: Path, strict: bool, prune: bool, id_suffix: str, update_secrets: bool, max_delete: int | None,
-         adopt: bool, color: bool | None, connection: ConnectionRequest, output: str, fail_on_unmanaged: bool) -> None:
+         adopt: bool, color: bool | None, connection: ConnectionRequest, output: str, fail_on_unmanaged: bool,
+         previews_dir: Path | None) -> None:
     """Show what push would change, objects made by hand with the repo's ids (conflicts) and objects in the
     space the repo does not have. Exit 0 in sync, 1 changes or conflicts pending, 2 error."""
+    if previews_dir is not None and output != "markdown":
+        raise click.UsageError("--previews goes with --output markdown (the pictures are shown in the markdown)")
     build = build_for_target(objects_dir, strict, id_suffix)
+    previews = ""
     with connect(connection) as client:
         plan = plan_or_exit(client, build, prune, update_secrets, adopt=adopt, max_delete=max_delete)
-    click.echo(render_plan(plan, output, client, use_colour(color)))
+        if previews_dir is not None:
+            from kibana_sync.cli.preview import plan_previews_markdown
+
+            previews = plan_previews_markdown(plan.changes, client, previews_dir)
+    click.echo(render_plan(plan, output, client, use_colour(color)) + previews)
     if plan.errors or plan.refusals:
         sys.exit(EXIT_ERROR)
     pending = plan.has_changes or (fail_on_unmanaged and plan.unmanaged)

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from kibana_sync.cli.common import EXIT_ERROR
+
+if TYPE_CHECKING:  # annotations only: importing these at start-up would slow every command
+    from kibana_sync.kibana.client import KibanaClient
+    from kibana_sync.sync.change import Change
 
 
 @click.command()
@@ -58,3 +64,30 @@ def _objects_folder_of(dashboard: Path) -> Path:
     click.echo(f"error: {dashboard} is not inside a dashboards/ folder of an objects folder (e.g. "
                "objects/dashboards/x.yaml)", err=True)
     sys.exit(EXIT_ERROR)
+
+
+def plan_previews_markdown(changes: list[Change], client: KibanaClient, out_dir: Path) -> str:
+    """Before/after layout pictures of the dashboards a plan changes, written into ``out_dir``, and the markdown
+    that shows them (for ``diff --output markdown --previews DIR``). "Before" is the dashboard as Kibana has it,
+    read in one request; "after" is what push would write. Empty when no dashboard changes."""
+    from kibana_sync.preview.picture import picture_of_saved_object
+    from kibana_sync.preview.svg import render_svg
+
+    dashboards = [c for c in changes if c.type == "dashboard" and not c.error and not c.conflict]
+    if not dashboards:
+        return ""
+    live = {obj["id"]: obj for obj in client.bulk_get([("dashboard", c.id) for c in dashboards])}
+    out_dir.mkdir(parents=True, exist_ok=True)
+    lines = ["", "**Layout previews** of changed dashboards (before → after):", ""]
+    for change in dashboards:
+        name = re.sub(r"[^A-Za-z0-9._-]+", "-", change.id).strip("-") or "dashboard"
+        pictures = []
+        for side, obj in (("before", live.get(change.id)), ("after", change.desired)):
+            if obj is None:
+                pictures.append(f"({side}: none)")
+                continue
+            path = out_dir / f"{name}.{side}.svg"
+            path.write_text(render_svg(picture_of_saved_object(obj)), encoding="utf-8")
+            pictures.append(f"![{side}]({path.as_posix()})")
+        lines.append(f"- dashboard \"{change.title}\" ({change.id}):\n\n  {' → '.join(pictures)}\n")
+    return "\n".join(lines)

@@ -158,3 +158,50 @@ def test_png_with_rsvg_convert(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["preview", str(GENESIS_DASHBOARDS[0]), "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def _write_dashboard(objects: Path, second_panel_at: str) -> None:
+    (objects / "dashboards").mkdir(parents=True, exist_ok=True)
+    (objects / "dashboards" / "ops.yaml").write_text(
+        "id: ops\ntitle: Ops\npanels:\n"
+        "  - {title: Runbook, w: 24, h: 10, markdown: 'see the wiki'}\n"
+        f"  - {{title: Notes, w: 24, h: 10, markdown: 'none yet'{second_panel_at}}}\n")
+
+
+def _boxes(svg_path: Path) -> dict[str, tuple[float, ...]]:
+    svg = ET.parse(svg_path).getroot()
+    out = {}
+    for group in _panel_groups(svg):
+        rect = next(r for r in group.iter(f"{SVG}rect") if r.get("class") == "panel-box")
+        title = next(t for t in group.iter(f"{SVG}text") if t.get("class") == "panel-title")
+        out["".join(title.itertext())] = tuple(float(rect.get(k)) for k in ("x", "y", "width", "height"))
+    return out
+
+
+def test_markdown_diff_of_a_moved_panel_shows_before_and_after(tmp_path: Path, emulator_url: str,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KIBANA_URL", emulator_url)
+    monkeypatch.setenv("KIBANA_USERNAME", "elastic")
+    monkeypatch.setenv("KIBANA_PASSWORD", "changeme")
+    objects = tmp_path / "objects"
+    _write_dashboard(objects, "")
+    pushed = CliRunner().invoke(main, ["push", "--objects", str(objects)])
+    assert pushed.exit_code == 0, pushed.output
+    _write_dashboard(objects, ", at: {x: 0, y: 10}")  # Notes moves from beside Runbook to below it
+    previews = tmp_path / "previews"
+    result = CliRunner().invoke(main, ["diff", "--objects", str(objects), "--output", "markdown",
+                                       "--previews", str(previews)])
+    assert result.exit_code == 1, result.output
+    before, after = previews / "ops.before.svg", previews / "ops.after.svg"
+    assert f"![before]({before.as_posix()})" in result.output
+    assert f"![after]({after.as_posix()})" in result.output
+    left, top = 16, 16 + 36
+    assert _boxes(before)["Notes"] == (left + 24 * COLUMN_PX, top, 24 * COLUMN_PX, 10 * ROW_PX)
+    assert _boxes(after)["Notes"] == (left, top + 10 * ROW_PX, 24 * COLUMN_PX, 10 * ROW_PX)
+    assert _boxes(before)["Runbook"] == _boxes(after)["Runbook"]
+
+
+def test_previews_need_markdown_output(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["diff", "--output", "text", "--previews", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "--output markdown" in result.output
