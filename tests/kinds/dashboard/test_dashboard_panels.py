@@ -69,6 +69,14 @@ def test_library_panels_compile_as_kibana_8_stores_them(key: str) -> None:
     assert built["references"] == [{"id": "x", "name": "p1:panel_p1", "type": key}]
 
 
+def test_a_search_panel_says_its_columns_and_sort(corpus_dir: Path) -> None:
+    obj = next(o for o in _corpus_dashboards(corpus_dir) for p in json.loads(o["attributes"]["panelsJSON"])
+               if p.get("type") == "search" and "columns" in p.get("embeddableConfig", {}))
+    data, _ = exported_and_built(obj)
+    panel = next(p for p in data["panels"] if "columns" in p)
+    assert panel["search"] and panel["sort"] and "raw_config" not in panel
+
+
 def test_library_references_are_checked_like_any_reference(tmp_path: Path) -> None:
     (tmp_path / "dashboards").mkdir()
     (tmp_path / "dashboards" / "d.yaml").write_text(textwrap.dedent("""\
@@ -215,6 +223,7 @@ def test_controls_of_a_real_dashboard_are_compact(corpus_dir: Path) -> None:
     assert isinstance(stored["panelsJSON"], str) and isinstance(stored["ignoreParentSettingsJSON"], str)
 
 
+@pytest.mark.slow  # corpus-wide
 def test_every_corpus_control_group_round_trips_and_most_are_compact(corpus_dir: Path) -> None:
     groups = [o for o in _corpus_dashboards(corpus_dir) if "controlGroupInput" in o["attributes"]]
     compact = 0

@@ -6,7 +6,7 @@ which ``resolve_library_reference`` reads the way Kibana does on load."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import Field, create_model
 
@@ -24,9 +24,23 @@ LIBRARY_TYPES = {"search": "search", "visualization": "visualization", "lens": "
                  "links": "links"}
 
 
+class SearchPanelKeys(PanelCommon):
+    """A saved search shown as a table; ``columns`` and ``sort`` override the search's own (reference-objects
+    6.1: ``embeddableConfig.columns``/``sort``)."""
+
+    content_config_keys: ClassVar[frozenset[str]] = frozenset({"columns", "sort"})
+
+    columns: list[str] | None = Field(default=None, description="the columns this panel shows")
+    sort: list[Any] | None = Field(default=None, description='e.g. [["@timestamp", "desc"]]')
+
+
+# embeddableConfig keys a library panel type says with keys of its own (YAML key -> Kibana key)
+_OVERRIDES = {"search": {"columns": "columns", "sort": "sort"}}
+
+
 def _panel_model(key: str) -> type[PanelCommon]:
     model = create_model(  # type: ignore[call-overload]
-        f"{key.capitalize()}ReferencePanel", __base__=PanelCommon,
+        f"{key.capitalize()}ReferencePanel", __base__=SearchPanelKeys if key == "search" else PanelCommon,
         __doc__=f"A {key} saved in the library, shown by reference.",
         **{key: (Ref, Field(description=f"id of the {key} (a file in objects/ or {{external: id}})"))})
     return model  # type: ignore[no-any-return]
@@ -46,7 +60,9 @@ class LibraryType(PanelType):
         ref_name = f"panel_{panel_index}"
         ref = {"id": ctx.resolve(getattr(panel, self.key)), "name": f"{panel_index}:{ref_name}",
                "type": self.saved_object_type}
-        return PanelContent(self.saved_object_type, extra={"panelRefName": ref_name}, references=[ref])
+        config = {kibana: getattr(panel, key) for key, kibana in _OVERRIDES.get(self.key, {}).items()
+                  if getattr(panel, key) is not None}
+        return PanelContent(self.saved_object_type, config, extra={"panelRefName": ref_name}, references=[ref])
 
     def decompile(self, stored: dict[str, Any], normal: dict[str, Any],
                   own_refs: list[dict[str, str]]) -> dict[str, Any] | None:
@@ -54,7 +70,14 @@ class LibraryType(PanelType):
         if normal.get("type") != self.saved_object_type or not isinstance(normal.get("id"), str) \
                 or "panelRefName" in normal or "attributes" in config or "savedVis" in config:
             return None
-        return {self.key: normal["id"]}
+        data: dict[str, Any] = {self.key: normal["id"]}
+        for key, kibana in _OVERRIDES.get(self.key, {}).items():
+            if kibana in config:
+                value = config[kibana]
+                if not isinstance(value, list) or (key == "columns" and not all(isinstance(c, str) for c in value)):
+                    return None
+                data[key] = value
+        return data
 
     def references(self, panel: Any) -> list[PanelRef]:
         return [PanelRef(LIBRARY_TYPES[self.saved_object_type], getattr(panel, self.key), (self.key,))]
