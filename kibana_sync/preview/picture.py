@@ -122,6 +122,8 @@ def _stored_label(stored: dict[str, Any], config: dict[str, Any]) -> tuple[str, 
             label = _LENS_LABELS.get(str(vis_type), str(vis_type or "Lens"))
     elif kind == "lens":
         category, label = "lens", "library Lens"
+    elif kind == "map" and attributes is None:
+        category, label = "map", "library map"
     elif kind == "visualization":
         saved_vis = config.get("savedVis")
         if isinstance(saved_vis, dict):

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from xml.sax.saxutils import escape, quoteattr
 
+from kibana_sync.kinds.dashboard.model import GRID_COLUMNS
 from kibana_sync.preview.picture import DashboardPicture, PanelBox
 
-GRID_COLUMNS = 48
 COLUMN_PX = 20
 ROW_PX = 20
 MARGIN_PX = 16

@@ -205,3 +205,19 @@ def test_previews_need_markdown_output(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["diff", "--output", "text", "--previews", str(tmp_path)])
     assert result.exit_code == 2
     assert "--output markdown" in result.output
+
+
+def test_every_library_panel_type_reads_the_same_from_kibanas_stored_form(tmp_path: Path) -> None:
+    # the "before" picture of a diff comes from the stored dashboard: each panel type must keep its colour
+    (tmp_path / "dashboards").mkdir()
+    panels = "".join(f"  - {{title: {key}, {key}: {{external: x-{key}}}}}\n"
+                     for key in ("visualization", "lens", "map", "links", "search"))
+    (tmp_path / "dashboards" / "d.yaml").write_text(
+        f"id: d\ntitle: D\npanels:\n{panels}  - {{title: notes, markdown: hello}}\n")
+    project = load_project(tmp_path)
+    assert project.ok, [str(d) for d in project.diagnostics.errors]
+    entry = project.get("d", "dashboard")
+    from_yaml = picture_of_model(entry.model)
+    from_stored = picture_of_saved_object(project.compiled(entry))
+    assert [(p.category, p.label) for p in from_stored.panels] == [(p.category, p.label) for p in from_yaml.panels]
+    assert [p.category for p in from_yaml.panels] == ["visualization", "lens", "map", "links", "search", "markdown"]
