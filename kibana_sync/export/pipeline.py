@@ -7,6 +7,7 @@ One object's problem never costs the others: it becomes a finding naming the obj
 from __future__ import annotations
 
 import copy
+import json
 import os
 from collections import Counter
 from collections.abc import Iterable
@@ -19,8 +20,8 @@ from pydantic import ValidationError
 from kibana_sync.export.file_names import FileNamer
 from kibana_sync.export.keep import ExistingObjects
 from kibana_sync.export.raw_report import broken_json, raw_warning
-from kibana_sync.kibana.format import TYPE_MIGRATION_VERSIONS
 from kibana_sync.kibana.ownership import is_marker_tag_object, unmark_rule, unmark_saved_object
+from kibana_sync.kibana.targets import DEFAULT_TARGET, TARGETS, unreadable
 from kibana_sync.kinds.base import Decompiled, Entry, Kind, Store
 from kibana_sync.kinds.registry import all_kinds, apply_position, kind_for_saved_object_type
 from kibana_sync.source.diagnostics import Severity
@@ -191,7 +192,14 @@ def _decompile(obj: KibanaObject, report: ExportReport) -> _Decompiled | None:
                    "use it still name it by id, so it must exist in Kibana when they are pushed")
         return None
     if obj.store == "saved_objects":
-        body = unmark_saved_object(obj.body)
+        body = without_pre_73_ui_state(unmark_saved_object(obj.body))
+        unknown = unreadable(body, TARGETS[DEFAULT_TARGET])
+        if unknown:
+            # build stamps the target's versions, so the target would not migrate it: a shape a later Kibana
+            # introduced would reach it as it is, and fail halfway through a push. Refused here instead.
+            report.add(Severity.ERROR, obj.describe(), f"not written: Kibana {DEFAULT_TARGET} cannot read "
+                                                       f"{'; '.join(unknown)}")
+            return None
     elif obj.store == "rules":
         body = unmark_rule(obj.body)
     else:
@@ -208,26 +216,26 @@ def _decompile(obj: KibanaObject, report: ExportReport) -> _Decompiled | None:
                                                    f"(please report it): {type(exc).__name__}: {exc}")
         return None
     result.data.setdefault("id", obj.id)
-    newer = newer_than_supported(obj.body) if obj.store == "saved_objects" else None
-    if newer:
-        # build stamps the 8.11 version, so Kibana will not migrate it: a shape a later Kibana introduced
-        # would reach 8.11 as it is.
-        result.warnings.append(f"exported from a newer Kibana ({newer}); 8.11 may not read it the same way "
-                               f"(build writes it as {TYPE_MIGRATION_VERSIONS[obj.type]})")
     return _Decompiled(obj, kind, body, result)
 
 
-def newer_than_supported(obj: dict[str, Any]) -> str | None:
-    """The object's type migration version when it is newer than what Kibana 8.11 knows for its type."""
-    known = TYPE_MIGRATION_VERSIONS.get(obj.get("type", ""))
-    version = obj.get("typeMigrationVersion") or (obj.get("migrationVersion") or {}).get(obj.get("type", ""))
-    if not known or not isinstance(version, str):
-        return None
-    return version if _version_key(version) > _version_key(known) else None
-
-
-def _version_key(version: str) -> tuple[int, ...]:
-    return tuple(int(p) if p.isdigit() else 0 for p in version.split("."))
+def without_pre_73_ui_state(obj: dict[str, Any]) -> dict[str, Any]:
+    """A dashboard as Kibana stores it after its 7.3.0 migration: ``uiStateJSON`` removed. Kibana's
+    ``migrations730`` (src/plugins/dashboard/server/dashboard_saved_object/migrations/migrate_to_730/migrations_730.ts)
+    passes it to ``migratePanelsTo730`` (migrate_to_730_panels.ts), which reads it only for panels older than 6.3
+    (``col``/``row`` grids), then deletes it; the
+    8.11 dashboard mapping has no such field (reference 3.4), so a push carrying it fails. Only dashboards whose
+    panels all have a ``gridData`` (6.3+) are changed: older ones are left for the target check to refuse."""
+    attributes = obj.get("attributes")
+    if obj.get("type") != "dashboard" or not isinstance(attributes, dict) or "uiStateJSON" not in attributes:
+        return obj
+    try:
+        panels = json.loads(attributes.get("panelsJSON") or "[]")
+    except ValueError:
+        return obj
+    if not isinstance(panels, list) or not all(isinstance(p, dict) and "gridData" in p for p in panels):
+        return obj
+    return {**obj, "attributes": {k: v for k, v in attributes.items() if k != "uiStateJSON"}}
 
 
 def _externalise(kind: Kind, data: dict[str, Any], known: set[tuple[str, str]]) -> tuple[str, list[RefUse]]:

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ValidationError
 
 from kibana_sync.kinds.base import Entry, Kind
 from kibana_sync.kinds.registry import all_kinds
+from kibana_sync.project.targets import unreadable_objects
 from kibana_sync.source.diagnostics import Diagnostic, Diagnostics, Severity
 from kibana_sync.source.model import External, RefUse
 from kibana_sync.source.yaml_reader import SourceFile, YAMLSourceError, read_yaml
@@ -94,6 +95,7 @@ def load_project(root: Path, strict: bool = False) -> Project:
         project.diagnostics.extend(entry.kind.check(entry, project))
     if project.ok:
         project.diagnostics.extend(oversized_objects(project))
+        project.diagnostics.extend(unreadable_objects(project))
     if strict:
         project.diagnostics = project.diagnostics.escalated()
     return project

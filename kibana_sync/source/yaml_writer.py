@@ -58,6 +58,7 @@ class _NotPlain(Exception):
 
 _SCALARS: dict[tuple[type, Any], str] = {}
 _SCALAR_CACHE_LIMIT = 200_000
+_OTHER_BREAKS = "\r\x85\u2028\u2029"  # line breaks to YAML besides \n
 
 
 def _scalar(value: Any) -> str:
@@ -68,8 +69,8 @@ def _scalar(value: Any) -> str:
         if text.endswith("\n...\n"):  # an explicit document end follows a bare scalar at the end of a stream
             text = text[:-4]
         text = text[:-1]
-        if "\n" in text and not text.startswith("|"):
-            raise _NotPlain
+        if any(c in text for c in _OTHER_BREAKS) or ("\n" in text and not text.startswith("|")):
+            raise _NotPlain  # spread over lines, indented for where it stood in the probe
         if len(_SCALARS) < _SCALAR_CACHE_LIMIT:
             _SCALARS[key] = text
     return text
@@ -78,7 +79,7 @@ def _scalar(value: Any) -> str:
 def _key(key: Any) -> str:
     if not isinstance(key, (str, int)) or isinstance(key, bool) or (isinstance(key, str) and not 0 < len(key) < 128):
         raise _NotPlain  # PyYAML writes empty, long and complex keys with "? " (Emitter.check_simple_key)
-    if isinstance(key, str) and any(c in key for c in "\n\r\x85\u2028\u2029"):
+    if isinstance(key, str) and any(c in key for c in "\n" + _OTHER_BREAKS):
         raise _NotPlain  # a multi-line key is not a simple key either
     text = _scalar(key)
     return text
