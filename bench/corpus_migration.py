@@ -41,7 +41,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--kibana-sync-src", type=Path, metavar="DIR",
                         help="run the kibana_sync package in DIR (e.g. `git archive HEAD kibana_sync | tar -x -C "
                              "DIR`) instead of the installed one [env CORPUS_MIGRATION_KIBANA_SYNC_SRC]")
+    parser.add_argument("--push-args", default="", metavar="ARGS",
+                        help='diagnostic only: extra push arguments, e.g. "--adopt" to look past conflicts with the '
+                             "environment stubs (the yardstick pushes without) [env CORPUS_MIGRATION_PUSH_ARGS]")
     args = parser.parse_args(argv)
+    if args.push_args:
+        os.environ["CORPUS_MIGRATION_PUSH_ARGS"] = args.push_args
     if args.kibana_sync_src:
         os.environ["CORPUS_MIGRATION_KIBANA_SYNC_SRC"] = str(args.kibana_sync_src.resolve())
     if not (args.corpus / "MANIFEST.tsv").is_file():

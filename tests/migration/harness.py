@@ -357,6 +357,12 @@ def _cli_env() -> dict[str, str]:
     return env
 
 
+def _extra_push_args() -> list[str]:
+    """CORPUS_MIGRATION_PUSH_ARGS (e.g. "--adopt"): a diagnostic run that looks past what stops a push, to see what
+    is behind it. The yardstick itself (tests, default bench) always pushes without extra arguments."""
+    return os.environ.get("CORPUS_MIGRATION_PUSH_ARGS", "").split()
+
+
 def run_cli(args: list[str], cwd: Path, timeout: float = CLI_TIMEOUT_S) -> subprocess.CompletedProcess[str]:
     """`python -m kibana_sync ARGS` as a user would run it."""
     try:
@@ -428,7 +434,8 @@ def _round_trip(pkg: Package, docs: dict[tuple[str, str], dict[str, Any]], resul
                 raise RuntimeError(f"stubs not importable into B: {response.text[:300]}")
         if out.is_dir():
             with serve(kibana_b) as url_b:
-                push = run_cli(["push", "--objects", str(out), "--space", SPACE_B, "--kibana-url", url_b], tmp)
+                push = run_cli(["push", "--objects", str(out), "--space", SPACE_B, "--kibana-url", url_b,
+                                *_extra_push_args()], tmp)
             result.push_rc = push.returncode
             result.push_stderr_tail = _tail(push.stderr)
             result.push_stdout_tail = _problem_lines(push.stdout)
