@@ -445,3 +445,24 @@ def test_the_old_search_filter_spellings_are_errors_that_say_what_to_write(tmp_p
     assert (diag.file, diag.line, diag.column, diag.field) == (str(path), 6, 5, f"filters[0].{key}")
     assert diag.message == hint
     assert str(diag).startswith(f"{path}:6:5: error: filters[0].{key}: {hint}")
+
+
+def test_a_7x_search_without_the_8x_flags_comes_back_without_them(tmp_path):
+    # 7.x Discover saved no grid/hideChart/isTextBasedQuery/timeRestore; Kibana 8.11 keeps them absent.
+    source = {"query": {"query": "a", "language": "kuery"}, "filter": [],
+              "indexRefName": "kibanaSavedObjectMeta.searchSourceJSON.index"}
+    original = {"id": "old", "type": "search", "attributes": {
+        "title": "Old", "description": "", "columns": ["message"], "sort": [["@timestamp", "desc"]],
+        "hideChart": True, "kibanaSavedObjectMeta": {"searchSourceJSON": json.dumps(source)}},
+        "references": [{"id": "logs", "name": "kibanaSavedObjectMeta.searchSourceJSON.index",
+                        "type": "index-pattern"}]}
+    data = SEARCH.decompile(original).data
+    assert data["unset"] == ["grid", "is_text_based_query", "time_restore"]
+    attrs = SEARCH.compile(entry_for(data), None)["attributes"]
+    assert set(attrs) == set(original["attributes"])
+
+
+def test_an_attribute_both_unset_and_set_is_one_error(tmp_path):
+    project = project_with(tmp_path, "id: s\ntitle: S\ndata_view: logs\nunset: [hide_chart]\nhide_chart: true\n")
+    assert ["hide_chart is listed in unset but also set to True" in d.message
+            for d in project.diagnostics.errors] == [True]

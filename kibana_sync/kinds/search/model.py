@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import Discriminator, Field, Tag, field_validator
+from pydantic import Discriminator, Field, Tag, field_validator, model_validator
 
 from kibana_sync.query.filters import Filter
 from kibana_sync.source.model import Model, Ref
@@ -62,6 +62,9 @@ class SearchModel(Model):
     time_restore: bool = False
     time_range: TimeRange | None = None
     refresh_interval: RefreshInterval | None = None
+    unset: list[Literal["grid", "hide_chart", "is_text_based_query", "time_restore"]] = Field(
+        default_factory=list, description="attributes this saved search does not carry (saved before Kibana 8 "
+                                          "wrote them): compile leaves them out, as Kibana held it")
     row_height: int | None = None
     rows_per_page: int | None = Field(default=None, gt=0)
     breakdown_field: str | None = None
@@ -73,6 +76,14 @@ class SearchModel(Model):
         default_factory=dict, description="searchSourceJSON keys kept verbatim from an export")
     raw_attributes: dict[str, Any] = Field(default_factory=dict, description="attributes kept verbatim")
     raw_references: list[dict[str, str]] = Field(default_factory=list, description="references kept verbatim")
+
+    @model_validator(mode="after")
+    def _unset_keys_are_not_also_set(self) -> SearchModel:
+        for key in self.unset:
+            value = getattr(self, key)
+            if value != ({} if key == "grid" else False):
+                raise ValueError(f"{key} is listed in unset but also set to {value!r}; keep one")
+        return self
 
     @field_validator("sort")
     @classmethod
