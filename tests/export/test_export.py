@@ -457,3 +457,14 @@ def test_validate_refuses_an_attribute_the_target_cannot_read_before_anything_is
     (error,) = load_project(tmp_path / "objects").diagnostics.errors
     assert (Path(error.file).name, error.line) == ("s.yaml", 4)
     assert "Kibana 8.11.0 cannot read what this compiles to: attribute 'tabs'" in error.message
+
+
+def test_a_data_view_without_the_embedded_attributes_builds_back_without_them(tmp_path: Path) -> None:
+    # A 7.x or API-made data view carries only title/timeFieldName/fields; 8.11 stores it so, adds nothing.
+    bare = {"attributes": {"title": "logs-*", "timeFieldName": "@timestamp", "fields": "[]"}, "id": "dv",
+            "references": [], "type": "index-pattern", "typeMigrationVersion": "8.0.0"}
+    export_file(write_ndjson(tmp_path / "e.ndjson", [bare]), tmp_path / "objects")
+    written = yaml.safe_load((tmp_path / "objects/data_views/logs.yaml").read_text())
+    assert written["unset"] == ["fieldAttrs", "fieldFormatMap", "runtimeFieldMap", "sourceFilters", "typeMeta"]
+    (built,) = [o for o in compile_project(load_project(tmp_path / "objects")).saved_objects if o["id"] == "dv"]
+    assert built["attributes"] == bare["attributes"]

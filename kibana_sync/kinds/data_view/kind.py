@@ -43,6 +43,10 @@ class DataViewModel(Model):
     custom_labels: dict[str, str] = Field(default_factory=dict)
     source_filters: list[str] = Field(default_factory=list)
     allow_no_index: bool | None = None
+    unset: list[Literal["fieldAttrs", "fieldFormatMap", "fields", "runtimeFieldMap", "sourceFilters", "typeMeta"]] = \
+        Field(default_factory=list, description="attributes this data view does not carry (made before Kibana "
+                                                 "wrote them, or by an API client): compile leaves them out while "
+                                                 "they are empty, as Kibana held it")
     raw_attributes: dict[str, Any] = Field(
         default_factory=dict, description="attributes kept verbatim from an export (e.g. a stored field list)")
 
@@ -82,6 +86,9 @@ class DataViewKind(Kind):
             del attrs["timeFieldName"]
         if m.allow_no_index is not None:
             attrs["allowNoIndex"] = m.allow_no_index
+        for key in m.unset:
+            if attrs.get(key) == dumps_embedded(_EMBEDDED[key]):
+                del attrs[key]
         attrs.update(m.raw_attributes)
         return saved_object("index-pattern", entry.id, attrs, [])
 
@@ -96,6 +103,7 @@ class DataViewKind(Kind):
     def decompile(self, obj: dict[str, Any]) -> Decompiled:
         attrs = dict(obj.get("attributes", {}))
         data: dict[str, Any] = {"id": obj["id"], "index_pattern": attrs.pop("title", "")}
+        unset = [key for key in _EMBEDDED if key not in attrs]
         if "name" in attrs:
             data["name"] = attrs.pop("name")
         if "timeFieldName" in attrs:
@@ -118,6 +126,8 @@ class DataViewKind(Kind):
                 attrs.pop(key)
         if "allowNoIndex" in attrs and isinstance(attrs["allowNoIndex"], bool):
             data["allow_no_index"] = attrs.pop("allowNoIndex")
+        if unset:
+            data["unset"] = unset
         if attrs:  # anything left is kept verbatim so the round trip loses nothing
             data["raw_attributes"] = attrs
         return Decompiled(data)
