@@ -106,6 +106,7 @@ _BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml is 
 
 
 _STR, _MAP, _SEQ = "tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
+_INT = "tag:yaml.org,2002:int"
 
 
 _WILDCARD = tuple(_BaseLoader.yaml_implicit_resolvers.get(None, ()))
@@ -149,6 +150,12 @@ def _construct(loader: _Loader, node: yaml.Node) -> Any:
     if cls is _ScalarNode:
         if tag == _STR:
             return node.value
+        value = node.value
+        # Plain decimal ints (grid positions and sizes: most numbers in a file) skip PyYAML's sign, underscore,
+        # base and sexagesimal handling; "010" is octal in YAML 1.1, so a leading zero takes the general path.
+        if tag == _INT and value.isascii() and value.isdigit() and (value[0] != "0" or len(value) == 1) \
+                and len(value) < 4000:
+            return int(value)
         constructor = _SCALAR_CONSTRUCTORS.get(tag)
         try:
             return constructor(loader, node) if constructor is not None else loader.construct_object(node, deep=True)

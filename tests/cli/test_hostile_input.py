@@ -41,10 +41,10 @@ def test_billion_laughs_yaml_fails_validate_with_exit_2(tmp_path):
 
 
 def test_billion_laughs_yaml_needs_no_large_memory(tmp_path):
-    # Building the document would take hundreds of millions of Python values (tens of GB); under a 1 GiB address
+    # Building the document would take hundreds of millions of Python values (tens of GB); under a 2 GiB address
     # space limit the refusal must still be the ordinary exit 2, not a MemoryError.
     root = objects_with(tmp_path, {"dashboards/lol.yaml": BILLION_LAUGHS})
-    limit = 1 << 30
+    limit = 2 << 30
 
     def cap_memory() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))

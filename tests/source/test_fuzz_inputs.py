@@ -12,8 +12,10 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 import yaml
 from click.testing import CliRunner, Result
 from hypothesis import HealthCheck, given, settings
@@ -126,6 +128,34 @@ def edited_real_yaml(draw: st.DrawFn) -> tuple[Path, bytes]:
     return path.relative_to(GENESIS), yaml.safe_dump(data, allow_unicode=True).encode()
 
 
+class ObjectsTree:
+    """A copy of objects/ made once per test; each example swaps one file in and puts the original back."""
+
+    def __init__(self) -> None:
+        self._tmp = tempfile.TemporaryDirectory()
+        self.root = Path(self._tmp.name) / "objects"
+        shutil.copytree(GENESIS, self.root)
+
+    def validate_with(self, rel: Path, data: bytes) -> Result:
+        target = self.root / rel
+        original = target.read_bytes()
+        target.write_bytes(data)
+        try:
+            return validate(self.root)
+        finally:
+            target.write_bytes(original)
+
+    def close(self) -> None:
+        self._tmp.cleanup()
+
+
+@pytest.fixture(scope="module")
+def objects_tree() -> Iterator[ObjectsTree]:
+    tree = ObjectsTree()
+    yield tree
+    tree.close()
+
+
 def validate(root: Path) -> Result:
     return CliRunner().invoke(main, ["validate", "--objects", str(root)])
 
@@ -142,24 +172,16 @@ def test_random_yaml_never_ends_in_a_traceback(folder: str, text: str) -> None:
 
 @FUZZ
 @given(mutation=mutated_real_yaml())
-def test_mutated_real_objects_never_end_in_a_traceback(mutation: tuple[Path, bytes]) -> None:
+def test_mutated_real_objects_never_end_in_a_traceback(objects_tree: ObjectsTree, mutation: tuple[Path, bytes]) -> None:
     rel, data = mutation
-    with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp) / "objects"
-        shutil.copytree(GENESIS, root)
-        (root / rel).write_bytes(data)
-        assert_handled(validate(root))
+    assert_handled(objects_tree.validate_with(rel, data))
 
 
 @FUZZ
 @given(mutation=edited_real_yaml())
-def test_real_objects_with_a_value_changed_never_end_in_a_traceback(mutation: tuple[Path, bytes]) -> None:
+def test_real_objects_with_a_value_changed_never_end_in_a_traceback(objects_tree: ObjectsTree, mutation: tuple[Path, bytes]) -> None:
     rel, data = mutation
-    with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp) / "objects"
-        shutil.copytree(GENESIS, root)
-        (root / rel).write_bytes(data)
-        assert_handled(validate(root))
+    assert_handled(objects_tree.validate_with(rel, data))
 
 
 # -- NDJSON ---------------------------------------------------------------------------------------------------
@@ -193,8 +215,18 @@ ndjson_files = st.one_of(
         lambda lines: "\n".join(lines).encode("utf-8", errors="surrogatepass")),
     st.binary(max_size=300),
 )
+
+
+@st.composite
+def corpus_excerpts(draw: st.DrawFn) -> bytes:
+    """A few consecutive lines of a real export, mutated: a whole file per example would make the run minutes."""
+    lines = draw(st.sampled_from(REAL_NDJSON)).read_bytes().split(b"\n")
+    start = draw(st.integers(0, len(lines) - 1))
+    return draw(mutated_bytes(b"\n".join(lines[start:start + draw(st.integers(1, 4))])))
+
+
 if REAL_NDJSON:
-    ndjson_files = ndjson_files | st.sampled_from(REAL_NDJSON).flatmap(lambda p: mutated_bytes(p.read_bytes()))
+    ndjson_files = ndjson_files | corpus_excerpts()
 
 
 @FUZZ
