@@ -169,3 +169,12 @@ def test_export_from_file_with_null_references_exits_2(tmp_path):
     result = run("export", "--from-file", str(source), "--out", str(tmp_path / "out"))
     assert result.exit_code == 2
     assert f"{source}:1: saved object whose references are not a list of {{name, type, id}} strings" in result.output
+
+
+def test_validate_measures_against_the_budget_push_splits_imports_by():
+    # validate keeps its own copy of the limit (the HTTP client is not imported to validate); they must agree, and
+    # what validate keeps free must cover the multipart framing push adds.
+    from kibana_sync.kibana.client import MAX_IMPORT_BYTES, MULTIPART_OVERHEAD
+
+    assert loader.MAX_IMPORT_BYTES == MAX_IMPORT_BYTES
+    assert loader.IMPORT_ENVELOPE_BYTES >= MULTIPART_OVERHEAD + 200  # the ownership marker reference fits the rest
