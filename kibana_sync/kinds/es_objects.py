@@ -193,7 +193,7 @@ def check_section(entry: Entry, section: TemplateSection | None, path: tuple[str
     runtime = mappings.get("runtime")
     for name, field in (runtime or {}).items() if isinstance(runtime, dict) else ():
         type_ = field.get("type") if isinstance(field, dict) else None
-        if type_ not in RUNTIME_TYPES:
+        if not isinstance(type_, str) or type_ not in RUNTIME_TYPES:
             out.append(entry.diagnostic((*path_m, "runtime", name, "type") if type_ else (*path_m, "runtime", name),
                                         f"No handler for type [{type_}] declared on runtime field [{name}]; "
                                         f"expected one of: {', '.join(sorted(RUNTIME_TYPES))}"))
@@ -241,7 +241,10 @@ def _check_properties(entry: Entry, properties: Any, path: tuple[str | int, ...]
                                               f"{type(field).__name__}"))
             continue
         type_ = field.get("type")
-        if type_ is not None and type_ not in FIELD_TYPES:
+        if type_ is not None and not isinstance(type_, str):
+            out.append(entry.diagnostic((*here, "type"), f"Expected a field type name for [type] on field [{full}] "
+                                                         f"but got a {type(type_).__name__}"))
+        elif type_ is not None and type_ not in FIELD_TYPES:
             out.append(entry.diagnostic((*here, "type"), f"No handler for type [{type_}] declared on field "
                                                          f"[{full}] (Elasticsearch 8.11 has no such field type)"))
         out.extend(_check_properties(entry, field.get("properties"), (*here, "properties"), f"{full}."))

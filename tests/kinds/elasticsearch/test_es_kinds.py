@@ -90,6 +90,11 @@ def test_a_valid_set_validates_and_compiles_to_the_api_bodies_with_the_marker(tm
      "unknown component_template 'nowhere'"),
     ("component_templates/c.yaml", "template:\n  settings: {number_of_replica: 1}\n", ":2:14:",
      "unknown setting [index.number_of_replica]"),
+    # A type that is not a name (found by the fuzz test: it ended validate with a traceback).
+    ("component_templates/c.yaml", "template:\n  mappings:\n    properties:\n      level: {type: []}\n",
+     ":4:15:", "Expected a field type name for [type] on field [level] but got a list"),
+    ("component_templates/c.yaml", "template:\n  mappings:\n    runtime:\n      day: {type: [keyword]}\n",
+     ":4:13:", "No handler for type [['keyword']] declared on runtime field [day]"),
     ("ingest_pipelines/p.yaml", "processors:\n  - hash: {field: a}\n", ":2:5:",
      "No processor type exists with name [hash]"),
     ("ingest_pipelines/p.yaml", "processors:\n  - rename: {field: a}\n", ":2:5:",
