@@ -116,8 +116,8 @@ def _metric_from_string(value: Any) -> Any:
 Metric = Annotated[MetricSpec, BeforeValidator(_metric_from_string)]
 
 
-class FilterSpec(Model):
-    """One bucket of a ``filters`` bucket: its KQL and the label it shows."""
+class FilterBucket(Model):
+    """One bucket of a ``filters`` breakdown: its KQL and the label it shows (not a filter pill: see query.filters)."""
 
     query: QueryText
     label: str = ""
@@ -138,7 +138,7 @@ class Bucket(ColumnOptions):
 
     date_histogram: str | None = None
     terms: str | list[str] | None = None
-    filters: list[FilterSpec] | None = None
+    filters: list[FilterBucket] | None = None
     histogram: str | None = None
     range: str | None = None
     column: str | None = Field(default=None, description="ES|QL charts: a column of the query's result")
