@@ -466,3 +466,14 @@ def test_an_attribute_both_unset_and_set_is_one_error(tmp_path):
     project = project_with(tmp_path, "id: s\ntitle: S\ndata_view: logs\nunset: [hide_chart]\nhide_chart: true\n")
     assert ["hide_chart is listed in unset but also set to True" in d.message
             for d in project.diagnostics.errors] == [True]
+
+
+def test_an_optional_attribute_stored_at_its_default_is_kept():
+    source = {"query": {"query": "", "language": "kuery"}, "filter": []}
+    original = {"id": "s", "type": "search", "references": [], "attributes": {
+        "title": "S", "description": "", "columns": [], "sort": [], "grid": {}, "hideChart": False,
+        "isTextBasedQuery": False, "timeRestore": False, "usesAdHocDataView": False,
+        "kibanaSavedObjectMeta": {"searchSourceJSON": json.dumps(source)}}}
+    data = SEARCH.decompile(original).data
+    assert data["uses_ad_hoc_data_view"] is False
+    assert SEARCH.compile(entry_for(data), None)["attributes"]["usesAdHocDataView"] is False

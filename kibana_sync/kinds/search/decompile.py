@@ -114,7 +114,7 @@ def _decompile_attributes(attrs: dict[str, Any], data: dict[str, Any]) -> None:
     for key, attr in {**FLAGS, **OPTIONAL}.items():
         if attr in attrs and _fits(key, attrs[attr]):
             value = attrs.pop(attr)
-            if value != ATTRIBUTE_DEFAULTS.get(attr):
+            if value != ATTRIBUTE_DEFAULTS.get(attr) or key in OPTIONAL:  # compile writes an optional one if set
                 data[key] = value
     if _fits("time_range", attrs.get("timeRange")):
         data["time_range"] = attrs.pop("timeRange")
