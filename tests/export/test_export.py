@@ -468,3 +468,24 @@ def test_a_data_view_without_the_embedded_attributes_builds_back_without_them(tm
     assert written["unset"] == ["fieldAttrs", "fieldFormatMap", "runtimeFieldMap", "sourceFilters", "typeMeta"]
     (built,) = [o for o in compile_project(load_project(tmp_path / "objects")).saved_objects if o["id"] == "dv"]
     assert built["attributes"] == bare["attributes"]
+
+
+def test_a_dashboards_tag_and_library_panel_outside_the_export_build_as_external_references(tmp_path: Path) -> None:
+    panel = {"panelIndex": "1", "gridData": {"x": 0, "y": 0, "w": 24, "h": 15, "i": "1"}, "embeddableConfig": {},
+             "panelRefName": "panel_1", "type": "visualization", "version": "8.11.0"}
+    refs = [{"id": "v-elsewhere", "name": "1:panel_1", "type": "visualization"},
+            {"id": "t-elsewhere", "name": "tag-ref-t-elsewhere", "type": "tag"}]
+    board = {"attributes": {"title": "B", "description": "", "panelsJSON": json.dumps([panel]), "timeRestore": False,
+                            "optionsJSON": "{}", "version": 1, "kibanaSavedObjectMeta": {"searchSourceJSON": "{}"}},
+             "coreMigrationVersion": "8.8.0", "id": "b", "type": "dashboard", "references": refs,
+             "typeMigrationVersion": "8.9.0"}
+    report = export_file(write_ndjson(tmp_path / "e.ndjson", [board]), tmp_path / "objects")
+    assert not report.findings
+
+    written = yaml.safe_load((tmp_path / "objects/dashboards/b.yaml").read_text())
+    assert written["tags"] == [{"external": "t-elsewhere"}]
+    assert written["panels"][0]["visualization"] == {"external": "v-elsewhere"}
+    project = load_project(tmp_path / "objects")
+    assert project.ok and len(project.diagnostics.warnings) == 2  # both named as expected to exist in Kibana
+    (built,) = [o for o in compile_project(project).saved_objects if o["id"] == "b"]
+    assert all(ref in built["references"] for ref in refs)
