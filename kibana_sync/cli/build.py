@@ -7,7 +7,6 @@ from pathlib import Path
 import click
 
 from kibana_sync.cli.common import load_or_exit, objects_option, strict_option
-from kibana_sync.project.build import compile_project, render, write_atomically
 
 
 @click.command()
@@ -17,6 +16,8 @@ from kibana_sync.project.build import compile_project, render, write_atomically
               help="Where to write saved_objects.ndjson, rules/ and connectors/.")
 def build(objects_dir: Path, strict: bool, out_dir: Path) -> None:
     """Compile the YAML into Kibana's saved-object NDJSON and alerting/connector API bodies."""
+    from kibana_sync.project.build import compile_project, render, write_atomically
+
     project = load_or_exit(objects_dir, strict)
     result = compile_project(project)
     write_atomically(render(result), out_dir)

@@ -5,10 +5,12 @@ from __future__ import annotations
 import gc
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from kibana_sync.project.loader import Project, load_project
+if TYPE_CHECKING:  # loading the kinds costs most of start-up: only commands that load a project pay it
+    from kibana_sync.project.loader import Project
 
 EXIT_OK, EXIT_CHANGES, EXIT_ERROR = 0, 1, 2
 
@@ -27,6 +29,8 @@ def tune_gc() -> None:
 
 def load_or_exit(objects_dir: Path, strict: bool) -> Project:
     """Load and report every diagnostic; exit 2 when there is any error, so nothing is built or sent."""
+    from kibana_sync.project.loader import load_project
+
     project = load_project(objects_dir, strict=strict)
     for diagnostic in project.diagnostics.sorted():
         click.echo(str(diagnostic), err=True)

@@ -6,19 +6,17 @@ import json
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from kibana_sync.cli.common import EXIT_ERROR, EXIT_OK
-from kibana_sync.export.from_elasticsearch import fetch_elasticsearch, kibana_part
-from kibana_sync.export.from_file import read_from_file
-from kibana_sync.export.from_kibana import fetch_live
-from kibana_sync.export.pipeline import ExportReport, KibanaObject, export_objects
-from kibana_sync.export.select import Selection, select
-from kibana_sync.kibana.client import KibanaClient, KibanaError
+from kibana_sync.cli.progress import with_progress
 from kibana_sync.kibana.connection import ConnectionRequest, connection_options
-from kibana_sync.kibana.elasticsearch import ElasticsearchClient
-from kibana_sync.source.diagnostics import Severity
+
+if TYPE_CHECKING:  # imported where used, so other commands do not load the export pipeline
+    from kibana_sync.export.pipeline import ExportReport, KibanaObject
+    from kibana_sync.export.select import Selection
 
 
 @click.command("export")
@@ -38,6 +36,10 @@ from kibana_sync.source.diagnostics import Severity
               help="json prints a machine-readable report on stdout.")
 def export(connection: ConnectionRequest, from_file: Path | None, types: tuple[str, ...], ids: tuple[str, ...], titles: tuple[str, ...],
            export_all: bool, out_dir: Path, output: str) -> None:
+    from kibana_sync.export.from_file import read_from_file
+    from kibana_sync.export.pipeline import ExportReport, export_objects
+    from kibana_sync.export.select import Selection, select
+
     """Write Kibana objects as YAML files: one per object, named after its title, ids kept.
 
     The objects each chosen object uses come along (a dashboard brings its data views and saved searches).
@@ -54,12 +56,17 @@ def export(connection: ConnectionRequest, from_file: Path | None, types: tuple[s
         objects = _read_live(connection, selection, report)
     else:
         raise click.UsageError("say what to export: --all, or --type / --id / --title (or --from-file FILE)")
-    export_objects(objects, out_dir, report)
+    export_objects(with_progress(objects, "exporting"), out_dir, report)
     _print(report, out_dir, output)
     sys.exit(EXIT_ERROR if report.failed else EXIT_OK)
 
 
 def _read_live(connection: ConnectionRequest, selection: Selection, report: ExportReport) -> list[KibanaObject]:
+    from kibana_sync.export.from_elasticsearch import fetch_elasticsearch, kibana_part
+    from kibana_sync.export.from_kibana import fetch_live
+    from kibana_sync.kibana.client import KibanaClient, KibanaError
+    from kibana_sync.kibana.elasticsearch import ElasticsearchClient
+
     try:
         settings = connection.resolve()
         objects: list[KibanaObject] = []
@@ -81,6 +88,8 @@ def _read_live(connection: ConnectionRequest, selection: Selection, report: Expo
 
 
 def _print(report: ExportReport, out_dir: Path, output: str) -> None:
+    from kibana_sync.source.diagnostics import Severity
+
     if output == "json":
         click.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
         return

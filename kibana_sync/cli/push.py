@@ -7,6 +7,7 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -20,11 +21,12 @@ from kibana_sync.cli.sync_options import (
     target_of,
     use_colour,
 )
-from kibana_sync.kibana.client import KibanaClient
 from kibana_sync.kibana.connection import ConnectionRequest
-from kibana_sync.sync.apply import CROSS_SPACE_HINT, Applied, Outcome, apply_plan
-from kibana_sync.sync.plan import Plan, check_secrets
-from kibana_sync.sync.report import dump_json, plan_document, render_text
+
+if TYPE_CHECKING:  # imported where used, so other commands do not load the HTTP client and planning
+    from kibana_sync.kibana.client import KibanaClient
+    from kibana_sync.sync.apply import Applied, Outcome
+    from kibana_sync.sync.plan import Plan
 
 
 @click.command()
@@ -39,6 +41,10 @@ def push(objects_dir: Path, strict: bool, prune: bool, id_suffix: str, update_se
     dependencies failed in the same push, and refuses a prune that looks like a mistake.
     Exit 0 when everything was applied (or nothing needed to be), 2 on any error.
     """
+    from kibana_sync.sync.apply import CROSS_SPACE_HINT, Outcome, apply_plan
+    from kibana_sync.sync.plan import check_secrets
+    from kibana_sync.sync.report import render_text
+
     build = build_for_target(objects_dir, strict, id_suffix)
     colour = use_colour(color)
     with connect(connection) as client:
@@ -121,6 +127,8 @@ def _push_summary(outcomes: Applied, planned: int) -> str:
 
 def _push_json(plan: Plan, outcomes: list[Outcome], client: KibanaClient, *, stopped: bool = False,
                stopped_reason: str = "") -> str:
+    from kibana_sync.sync.report import dump_json, plan_document
+
     doc = plan_document(plan, target=target_of(client))
     doc["stopped_before_writing"] = stopped
     if stopped_reason:

@@ -5,19 +5,18 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from kibana_sync.cli.common import EXIT_ERROR, load_or_exit, objects_option, strict_option
-from kibana_sync.kibana.client import KibanaClient, KibanaError, connection_warnings
 from kibana_sync.kibana.connection import ConnectionRequest, connection_options
-from kibana_sync.kibana.elasticsearch import ElasticsearchClient
-from kibana_sync.project.build import Build, compile_project
-from kibana_sync.project.id_suffix import with_id_suffix
-from kibana_sync.sync.plan import Plan
-from kibana_sync.sync.report import render_json, render_markdown, render_text
-from kibana_sync.sync.target import check_target, make_plan
+
+# The rest is imported where it is used: `--version`, `validate` and `build` need none of it (HTTP, planning).
+if TYPE_CHECKING:
+    from kibana_sync.kibana.client import KibanaClient
+    from kibana_sync.project.build import Build
+    from kibana_sync.sync.plan import Plan
 
 
 def sync_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -47,10 +46,16 @@ def sync_options(command: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def build_for_target(objects_dir: Path, strict: bool, id_suffix: str) -> Build:
+    from kibana_sync.project.build import compile_project
+    from kibana_sync.project.id_suffix import with_id_suffix
+
     return with_id_suffix(compile_project(load_or_exit(objects_dir, strict)), id_suffix)
 
 
 def connect(connection: ConnectionRequest) -> KibanaClient:
+    from kibana_sync.kibana.client import KibanaClient, connection_warnings
+    from kibana_sync.kibana.elasticsearch import ElasticsearchClient
+
     settings = connection.resolve()
     es_settings = connection.resolve_elasticsearch(settings)
     for warning in connection_warnings(settings) + (connection_warnings(es_settings) if es_settings else []):
@@ -63,6 +68,9 @@ def connect(connection: ConnectionRequest) -> KibanaClient:
 
 def plan_or_exit(client: KibanaClient, build: Build, prune: bool, update_secrets: bool, *, adopt: bool = False,
                  max_delete: int | None = None) -> Plan:
+    from kibana_sync.kibana.client import KibanaError
+    from kibana_sync.sync.target import check_target, make_plan
+
     try:
         check_target(client, build)
         return make_plan(client, build, prune=prune, update_secrets=update_secrets, adopt=adopt,
@@ -77,6 +85,8 @@ def target_of(client: KibanaClient) -> dict[str, str]:
 
 
 def render_plan(plan: Plan, output: str, client: KibanaClient, colour: bool) -> str:
+    from kibana_sync.sync.report import render_json, render_markdown, render_text
+
     if output == "json":
         return render_json(plan, target=target_of(client))
     if output == "markdown":

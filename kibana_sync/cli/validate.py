@@ -7,7 +7,6 @@ from pathlib import Path
 import click
 
 from kibana_sync.cli.common import load_or_exit, objects_option, strict_option
-from kibana_sync.kinds.registry import all_kinds
 
 
 @click.command()
@@ -15,6 +14,8 @@ from kibana_sync.kinds.registry import all_kinds
 @strict_option
 def validate(objects_dir: Path, strict: bool) -> None:
     """Check every YAML object: types, references, queries, fields and panel layout."""
+    from kibana_sync.kinds.registry import all_kinds
+
     project = load_or_exit(objects_dir, strict)
     counts = ", ".join(f"{k.name}: {len(project.of_kind(k.name))}" for k in all_kinds())
     click.echo(f"ok: {len(project.entries)} objects ({counts}), {len(project.diagnostics.warnings)} warning(s)")
