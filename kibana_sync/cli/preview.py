@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from kibana_sync.cli.common import EXIT_ERROR
+from kibana_sync.cli.common import EXIT_ERROR, load_or_exit
 
 if TYPE_CHECKING:  # annotations only: importing these at start-up would slow every command
     from kibana_sync.kibana.client import KibanaClient
@@ -25,9 +25,8 @@ def preview(dashboard: Path, out_path: Path | None) -> None:
     panels at their positions with title and chart type, the controls bar, colours by panel type.
     Nothing is sent to Kibana. The objects folder around the file is loaded so that references resolve."""
     # Imported here, not at the top: `kibana-sync --version` and the other commands need none of this.
-    from kibana_sync.cli.common import load_or_exit
     from kibana_sync.preview.picture import picture_of_model
-    from kibana_sync.preview.png import NoRenderer, render_png
+    from kibana_sync.preview.png import NoRenderer, RenderFailed, render_png
     from kibana_sync.preview.svg import render_svg
 
     objects_dir = _objects_folder_of(dashboard)
@@ -47,12 +46,16 @@ def preview(dashboard: Path, out_path: Path | None) -> None:
     if out.suffix.lower() == ".png":
         try:
             renderer = render_png(svg, out)
-        except NoRenderer as exc:
+        except (NoRenderer, RenderFailed) as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(EXIT_ERROR)
         click.echo(f"wrote {out} ({len(entry.model.panels)} panels, PNG by {renderer})")
         return
-    out.write_text(svg, encoding="utf-8")
+    try:
+        out.write_text(svg, encoding="utf-8")
+    except OSError as exc:
+        click.echo(f"error: cannot write {out}: {exc.strerror or exc}", err=True)
+        sys.exit(EXIT_ERROR)
     click.echo(f"wrote {out} ({len(entry.model.panels)} panels)")
 
 

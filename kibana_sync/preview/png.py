@@ -12,11 +12,18 @@ class NoRenderer(Exception):
     """No SVG-to-PNG renderer is installed."""
 
 
+class RenderFailed(Exception):
+    """The renderer ran and failed (e.g. the output folder does not exist)."""
+
+
 def render_png(svg: str, out: Path) -> str:
     """Write ``svg`` as a PNG to ``out``; returns the renderer's name. Raises NoRenderer when there is none."""
     rsvg = shutil.which("rsvg-convert")
     if rsvg is not None:
-        subprocess.run([rsvg, "--format", "png", "--output", str(out)], input=svg.encode(), check=True)
+        done = subprocess.run([rsvg, "--format", "png", "--output", str(out)], input=svg.encode(),
+                              capture_output=True)
+        if done.returncode != 0:
+            raise RenderFailed(f"rsvg-convert failed: {done.stderr.decode(errors='replace').strip()}")
         return "rsvg-convert"
     try:
         import cairosvg  # optional: only used when the user has installed it

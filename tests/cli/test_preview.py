@@ -221,3 +221,11 @@ def test_every_library_panel_type_reads_the_same_from_kibanas_stored_form(tmp_pa
     from_stored = picture_of_saved_object(project.compiled(entry))
     assert [(p.category, p.label) for p in from_stored.panels] == [(p.category, p.label) for p in from_yaml.panels]
     assert [p.category for p in from_yaml.panels] == ["visualization", "lens", "map", "links", "search", "markdown"]
+
+
+def test_unwritable_output_is_an_error_not_a_traceback(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["preview", str(GENESIS_DASHBOARDS[0]), "--out",
+                                       str(tmp_path / "missing" / "x.svg")])
+    assert result.exit_code == 2
+    assert "cannot write" in result.output
+    assert isinstance(result.exception, SystemExit)  # a clean exit, not a traceback
