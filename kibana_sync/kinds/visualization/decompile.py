@@ -116,6 +116,10 @@ def _decompile_vis_state(vis_state: dict[str, Any], data: dict[str, Any]) -> Non
 def _decompile_source(source: dict[str, Any], refs: list[dict[str, Any]], result: Decompiled) -> list[dict[str, Any]]:
     """Fill data_view, query, language and filters from searchSourceJSON; returns the references not used."""
     data, source = result.data, dict(source)
+    # Package builders and older Kibanas leave query/filter out; Kibana 8.11 keeps them out: so does compile.
+    unset = [key for key in ("query", "filter") if key not in source]
+    if unset:
+        data["unset"] = unset
     main = _only(refs, INDEX_REF_NAME, "index-pattern")
     if source.get("indexRefName") == INDEX_REF_NAME and main is not None:
         source.pop("indexRefName")

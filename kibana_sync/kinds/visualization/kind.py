@@ -56,6 +56,8 @@ class VisualizationKind(Kind):
         m: VisualizationModel = entry.model
         kibana_filters, refs = compile_filters(m.filters, m.data_view)
         source: dict[str, Any] = {"query": {"query": copy.deepcopy(m.query), "language": m.language}, "filter": kibana_filters}
+        for key in m.unset:
+            del source[key]
         source.update(copy.deepcopy(m.raw_search_source))
         if m.data_view is not None:
             source["indexRefName"] = INDEX_REF_NAME

@@ -54,6 +54,9 @@ class VisualizationModel(Model):
         default_factory=dict, description="data views that params name by reference (input controls' "
                                           "control_<i>_index_pattern, TSVB's metrics_<n>_index_pattern)")
     tags: list[Ref] = Field(default_factory=list, description="ids of tag objects")
+    unset: list[Literal["query", "filter"]] = Field(
+        default_factory=list, description="searchSourceJSON keys this visualization does not carry (saved by an "
+                                          "older Kibana or a package builder): compile leaves them out")
     raw_vis_state: dict[str, Any] = Field(default_factory=dict, description="visState keys kept verbatim")
     raw_search_source: dict[str, Any] = Field(default_factory=dict, description="searchSourceJSON keys kept "
                                                                                 "verbatim")
@@ -75,4 +78,8 @@ class VisualizationModel(Model):
             raise ValueError("a visualization takes its data view from `search` or from `data_view`, not both")
         if isinstance(self.query, dict) and self.language != "lucene":
             raise ValueError("a query given as an object is Lucene query DSL: set `language: lucene`")
+        if "query" in self.unset and (self.query or self.language != "kuery"):
+            raise ValueError("query is listed in unset but also given; keep one")
+        if "filter" in self.unset and self.filters:
+            raise ValueError("filter is listed in unset but filters are given; keep one")
         return self

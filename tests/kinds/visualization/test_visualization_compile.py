@@ -261,3 +261,19 @@ def test_real_8x_objects_decompile_compactly_and_compile_to_kibanas_shape(corpus
     assert sorted(r["name"] for r in compiled["references"]) == sorted(r["name"] for r in original["references"])
     if "listeners" not in stored:  # the 7.x leftover is kept raw; everything else here is compact
         assert decompiled.compact_parts == 1, dump_yaml(decompiled.data)
+
+
+def test_a_search_source_without_query_or_filter_compiles_back_without_them() -> None:
+    # elastic-package and 7.x visualizations often store only the index reference; Kibana 8.11 keeps it so.
+    vis = {"title": "Hosts", "type": "markdown", "params": {**PARAM_DEFAULTS["markdown"], "markdown": "x"},
+           "aggs": []}
+    source = {"indexRefName": INDEX_REF}
+    obj = kibana_vis(vis, source, [{"id": "logs", "name": INDEX_REF, "type": "index-pattern"}])
+    compiled, decompiled = round_trip(obj)
+    assert decompiled.data["unset"] == ["query", "filter"]
+    assert search_source(compiled) == source
+
+
+def test_a_query_both_unset_and_given_is_an_error() -> None:
+    with pytest.raises(ValidationError, match="query is listed in unset but also given"):
+        compile_data({"title": "T", "type": "markdown", "query": "a", "unset": ["query"]})
