@@ -16,56 +16,59 @@ from typing import Any
 
 from kibana_sync.kibana.ownership import managed_tag_object
 from kibana_sync.kibana.stores.base import Key
-from kibana_sync.kibana.stores.registry import store_named
+from kibana_sync.kibana.stores.registry import all_stores, store_named
 from kibana_sync.kinds.registry import all_kinds
 from kibana_sync.project.loader import Project
 
 
 @dataclass
 class Build:
-    """Everything a push sends, in apply order."""
+    """Everything a push sends: per store (``Store.name``), the compiled objects by the store's key, each store's
+    in apply order."""
 
-    saved_objects: list[dict[str, Any]] = field(default_factory=list)
-    rules: dict[str, dict[str, Any]] = field(default_factory=dict)
-    connectors: dict[str, dict[str, Any]] = field(default_factory=dict)
-    spaces: dict[str, dict[str, Any]] = field(default_factory=dict)
+    objects: dict[str, dict[Key, dict[str, Any]]] = field(default_factory=dict)
     adopt: set[str] = field(default_factory=set)  # ids whose YAML says ``adopt: true``
-    # (kind name, name) -> body, for the Elasticsearch store: names are unique per object type there
-    elasticsearch: dict[Key, dict[str, Any]] = field(default_factory=dict)
 
-    @property
-    def count(self) -> int:
-        return (len(self.saved_objects) + len(self.rules) + len(self.connectors) + len(self.spaces)
-                + len(self.elasticsearch))
+    def add(self, store: str, id_: str, body: dict[str, Any]) -> None:
+        self.objects.setdefault(store, {})[store_named(store).key_of(id_, body)] = body
 
     def objects_of(self, store: str) -> dict[Key, dict[str, Any]]:
         """What this build sends to one store, keyed as the store keys objects, in apply order."""
-        if store == "saved_objects":
-            return {(o["type"], o["id"]): o for o in self.saved_objects}
-        if store == "elasticsearch":
-            return dict(self.elasticsearch)
-        held = {"rules": ("rule", self.rules), "connectors": ("connector", self.connectors),
-                "spaces": ("space", self.spaces)}.get(store)
-        return {} if held is None else {(held[0], id_): body for id_, body in held[1].items()}
+        return self.objects.get(store, {})
 
-    def add(self, store: str, id_: str, body: dict[str, Any]) -> None:
-        if store == "saved_objects":
-            self.saved_objects.append(body)
-        elif store == "rules":
-            self.rules[id_] = body
-        elif store == "spaces":
-            self.spaces[id_] = body
-        elif store == "elasticsearch":
-            self.elasticsearch[(body["type"], id_)] = body
-        else:
-            self.connectors[id_] = body
+    @property
+    def count(self) -> int:
+        return sum(len(objects) for objects in self.objects.values())
+
+    # Read-only views of the stores most code and tests name.
+    @property
+    def saved_objects(self) -> list[dict[str, Any]]:
+        return list(self.objects_of("saved_objects").values())
+
+    @property
+    def rules(self) -> dict[str, dict[str, Any]]:
+        return {id_: body for (_, id_), body in self.objects_of("rules").items()}
+
+    @property
+    def connectors(self) -> dict[str, dict[str, Any]]:
+        return {id_: body for (_, id_), body in self.objects_of("connectors").items()}
+
+    @property
+    def spaces(self) -> dict[str, dict[str, Any]]:
+        return {id_: body for (_, id_), body in self.objects_of("spaces").items()}
+
+    @property
+    def elasticsearch(self) -> dict[Key, dict[str, Any]]:
+        return dict(self.objects_of("elasticsearch"))
 
 
 def compile_project(project: Project) -> Build:
     """Compile every entry. The project must be valid (``project.ok``)."""
     if not project.ok:
         raise ValueError("cannot compile a project with errors")
-    build = Build(saved_objects=[managed_tag_object()])
+    build = Build()
+    tag = managed_tag_object()
+    build.add("saved_objects", tag["id"], tag)
     for kind in all_kinds():  # apply order: referenced kinds first
         for entry in sorted(project.of_kind(kind.name), key=lambda e: e.id):
             build.add(kind.store, entry.id, store_named(kind.store).mark(project.compiled(entry)))
@@ -86,11 +89,9 @@ def _pretty(value: Any) -> str:
 def render(build: Build) -> dict[str, str]:
     """Relative path -> file content for the whole build output."""
     files = {"saved_objects.ndjson": to_ndjson(build.saved_objects)}
-    files.update({f"rules/{id_}.json": _pretty(body) for id_, body in sorted(build.rules.items())})
-    files.update({f"connectors/{id_}.json": _pretty(body) for id_, body in sorted(build.connectors.items())})
-    files.update({f"spaces/{id_}.json": _pretty(body) for id_, body in sorted(build.spaces.items())})
-    files.update({f"elasticsearch/{type_}/{id_}.json": _pretty(body)
-                  for (type_, id_), body in sorted(build.elasticsearch.items())})
+    for store in all_stores():
+        files.update({path: _pretty(body) for key, body in sorted(build.objects_of(store.name).items())
+                      if (path := store.dist_path(key)) is not None})
     return files
 
 

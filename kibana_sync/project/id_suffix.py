@@ -19,14 +19,21 @@ def with_id_suffix(build: Build, suffix: str) -> Build:
     if not suffix:
         return build
     saved_ids = {o["id"] for o in build.saved_objects}
-    saved = [_suffixed_saved_object(o, saved_ids, suffix) for o in build.saved_objects]
-    connectors = {id_ + suffix: body for id_, body in build.connectors.items()}
-    rules = {id_ + suffix: _suffixed_rule(body, saved_ids, set(build.connectors), suffix)
-             for id_, body in build.rules.items()}
-    # Elasticsearch objects are cluster-wide, not per space: their names stay (kinds/es_objects.py).
-    return Build(saved_objects=saved, rules=rules, connectors=connectors, adopt={i + suffix for i in build.adopt},
-                 spaces=build.spaces,  # a space holds the suffixed objects; it is not one of them
-                 elasticsearch=build.elasticsearch)
+    connector_ids = set(build.connectors)
+    suffixed = Build(adopt={i + suffix for i in build.adopt})
+    for store, objects in build.objects.items():
+        for (_, id_), body in objects.items():
+            if store == "saved_objects":
+                suffixed.add(store, id_ + suffix, _suffixed_saved_object(body, saved_ids, suffix))
+            elif store == "rules":
+                suffixed.add(store, id_ + suffix, _suffixed_rule(body, saved_ids, connector_ids, suffix))
+            elif store == "connectors":
+                suffixed.add(store, id_ + suffix, body)
+            else:
+                # Spaces hold the suffixed objects and Elasticsearch objects are cluster-wide
+                # (kinds/es_objects.py): neither is one of the per-space objects, so their names stay.
+                suffixed.add(store, id_, body)
+    return suffixed
 
 
 def _suffixed_saved_object(obj: dict[str, Any], managed: set[str], suffix: str) -> dict[str, Any]:

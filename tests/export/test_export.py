@@ -82,9 +82,10 @@ def test_the_ownership_marker_never_reaches_the_yaml(tmp_path: Path) -> None:
 
 def test_the_ownership_marker_of_an_id_suffix_never_reaches_the_yaml_either(tmp_path: Path) -> None:
     """Exporting a space pushed with --id-suffix -staging: its marker tag and references carry the suffix."""
-    suffixed = with_id_suffix(Build(saved_objects=[managed_tag_object(), {**data_view("dv", "logs-*"),
-                                                                          "references": [MANAGED_TAG_REF]}],
-                                    rules={}, connectors={}), "-staging")
+    build = Build()
+    for obj in (managed_tag_object(), {**data_view("dv", "logs-*"), "references": [MANAGED_TAG_REF]}):
+        build.add("saved_objects", obj["id"], obj)
+    suffixed = with_id_suffix(build, "-staging")
     report = export_file(write_ndjson(tmp_path / "e.ndjson", suffixed.saved_objects), tmp_path / "objects")
 
     assert [w.id for w in report.written] == ["dv-staging"]

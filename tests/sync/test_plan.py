@@ -179,7 +179,7 @@ def test_connector_type_change_recreates(build):
 def test_id_suffix_renames_managed_ids_and_their_references_but_not_external_ones(build):
     external = {"type": "index-pattern", "id": "fleet-logs", "name": "x"}
     dv = data_view(build)
-    build.saved_objects.append({**dv, "type": "search", "id": "s1", "references": [
+    build.add("saved_objects", "s1", {**dv, "type": "search", "id": "s1", "references": [
         {"type": "index-pattern", "id": "genesis-logs", "name": "kibanaSavedObjectMeta.searchSourceJSON.index"},
         external, MANAGED_TAG_REF]})
     suffixed = with_id_suffix(build, "-staging")
@@ -327,7 +327,7 @@ def test_prune_guards_refuse_an_empty_folder_a_missing_kind_and_more_than_half(b
     assert refusal.startswith("the objects folder holds no objects, and --prune would delete all 2 managed")
     assert compute_plan(empty, live, prune=True, max_delete=2).refusals == []
     assert compute_plan(empty, live, prune=True, max_delete=1).refusals != []
-    no_rules = Build(saved_objects=build.saved_objects, connectors=build.connectors)
+    no_rules = Build(objects={store: objects for store, objects in build.objects.items() if store != "rules"})
     (refusal,) = compute_plan(no_rules, live, prune=True).refusals
     assert refusal.startswith("the objects folder has no rule at all, and --prune would delete 1 of them")
     more = in_sync_live(build)

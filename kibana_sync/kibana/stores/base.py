@@ -76,6 +76,18 @@ class Store(ABC):
     # A store of objects around the space (the spaces themselves) is read only when the build names some of
     # its objects or --prune asks for its stale ones: a diff of a space stays one read per API it uses.
     inside_space: ClassVar[bool] = True
+    # The type in the keys of a store whose objects are all of one type (rules: "rule"); None where each
+    # compiled body names its own type (saved objects, Elasticsearch objects).
+    object_type: ClassVar[str | None] = None
+
+    def key_of(self, id_: str, body: dict[str, Any]) -> Key:
+        """How this store keys the compiled object ``body`` of the YAML entry ``id_``."""
+        return (self.object_type or body["type"], id_)
+
+    def dist_path(self, key: Key) -> str | None:
+        """Where ``build`` writes this object under its output folder; None for objects that go into the one
+        importable ``saved_objects.ndjson``."""
+        return f"{self.name}/{key[1]}.json"
 
     @abstractmethod
     def read_space(self, client: KibanaClient, keys: Sequence[Key], types: Sequence[str]) -> SpaceView:

@@ -28,6 +28,7 @@ _UPDATABLE = ("name", "config", "secrets")  # PUT replaces config and secrets wh
 
 class ConnectorStore(Store):
     name: ClassVar[str] = "connectors"
+    object_type: ClassVar[str | None] = "connector"
     can_mark: ClassVar[bool] = False
     prunable: ClassVar[bool] = False
     privilege: ClassVar[str] = ("Kibana feature privilege All on Actions and Connectors (feature id actions) "

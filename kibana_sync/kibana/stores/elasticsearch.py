@@ -199,6 +199,10 @@ class ElasticsearchStore(Store):
     def dependencies(self, body: dict[str, Any]) -> set[Key]:
         return named_dependencies(body)
 
+    def dist_path(self, key: Key) -> str | None:
+        type_, name = key
+        return f"elasticsearch/{type_}/{name}.json"
+
     def mark(self, body: dict[str, Any]) -> dict[str, Any]:
         return mark_meta(body)
 

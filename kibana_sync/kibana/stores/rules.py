@@ -31,6 +31,7 @@ _RULE_ACTION_KEYS = ("group", "id", "params", "frequency", "alerts_filter")
 
 class RuleStore(Store):
     name: ClassVar[str] = "rules"
+    object_type: ClassVar[str | None] = "rule"
     privilege: ClassVar[str] = ("Kibana feature privilege All on Stack Rules (Management > Rules and Connectors; "
                                 "feature id stackAlerts) in this space")
 

@@ -124,6 +124,9 @@ class SavedObjectStore(Store):
         # A missing tag only drops a label; anything else referenced (data view, search, library panel) breaks it.
         return {(r["type"], r["id"]) for r in body.get("references") or [] if r.get("type") != "tag"}
 
+    def dist_path(self, key: Key) -> str | None:
+        return None  # one saved_objects.ndjson: what Kibana's import and Stack Management take
+
     def mark(self, body: dict[str, Any]) -> dict[str, Any]:
         return mark_saved_object(body)
 

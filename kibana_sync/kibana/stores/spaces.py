@@ -48,6 +48,7 @@ def unmarked_description(description: str) -> str:
 
 class SpaceStore(Store):
     name: ClassVar[str] = "spaces"
+    object_type: ClassVar[str | None] = "space"
     inside_space: ClassVar[bool] = False
     privilege: ClassVar[str] = ("Kibana privilege All on Stack Management > Spaces (the global kibana_admin "
                                 "role has it); a space-scoped role cannot create spaces")
