@@ -10,7 +10,8 @@ from dataclasses import replace
 from kibana_sync.export.pipeline import ExportReport, KibanaObject
 from kibana_sync.export.select import Selection
 from kibana_sync.kibana.elasticsearch import ElasticsearchClient
-from kibana_sync.kibana.stores.elasticsearch import ES_STORE, ElasticsearchStore, named_dependencies
+from kibana_sync.kibana.elasticsearch_format import ES_STORE
+from kibana_sync.kibana.stores.elasticsearch import ElasticsearchStore, named_dependencies
 from kibana_sync.kinds.registry import all_kinds
 
 ES_KINDS = tuple(k.name for k in all_kinds() if k.store == ES_STORE)

@@ -12,6 +12,7 @@ not know which suffix wrote what it reads.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -119,3 +120,21 @@ def _is_marker(ref: dict[str, Any]) -> bool:
     id_ = ref.get("id") or ""
     # A suffixed marker keeps the reference name build gave it (with_id_suffix renames ids only).
     return id_ == MANAGED_TAG_ID or (id_.startswith(MANAGED_TAG_ID) and ref.get("name") == MANAGED_TAG_REF["name"])
+
+
+DEFAULT_SPACE_ID = "default"
+# A space has no tags, references or _meta: the marker is the end of its description, visible in the UI.
+SPACE_MARKER = f"[{MANAGED_TAG_NAME}]"
+_MARKER_AT_END = re.compile(r"\s*\[" + re.escape(MANAGED_TAG_NAME) + r"[^\]]*\]$")
+
+
+def marked_description(description: str) -> str:
+    return f"{description} {SPACE_MARKER}" if description else SPACE_MARKER
+
+
+def is_marked_space(space: dict[str, Any]) -> bool:
+    return bool(_MARKER_AT_END.search(space.get("description") or ""))
+
+
+def unmarked_description(description: str) -> str:
+    return _MARKER_AT_END.sub("", description)

@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 
 from pydantic import Field, model_validator
 
-from kibana_sync.kibana.stores.elasticsearch import ES_STORE, flat_settings, unmark_meta
+from kibana_sync.kibana.elasticsearch_format import ES_STORE, flat_settings, unmark_meta
 from kibana_sync.kinds.base import Decompiled, Entry, Kind, Project
 from kibana_sync.source.diagnostics import Diagnostic
 from kibana_sync.source.model import Model

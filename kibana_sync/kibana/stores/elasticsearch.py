@@ -22,6 +22,13 @@ from typing import Any, ClassVar
 from kibana_sync.kibana.client import KibanaClient, KibanaError
 from kibana_sync.kibana.connection import ES_URL_MISSING
 from kibana_sync.kibana.elasticsearch import ElasticsearchClient
+from kibana_sync.kibana.elasticsearch_format import (
+    ES_STORE,
+    flat_settings,
+    is_marked_meta,
+    mark_meta,
+    meta_of,
+)
 from kibana_sync.kibana.ownership import Marker
 from kibana_sync.kibana.stores.base import (
     CONCURRENT_CHANGE,
@@ -34,8 +41,6 @@ from kibana_sync.kibana.stores.base import (
     WriteResult,
 )
 
-ES_STORE = "elasticsearch"
-MARKER_KEY, MARKER_VALUE = "managed_by", "kibana-sync"
 # Object type (the kind's name) -> API path, in apply order: policies and pipelines before the templates that
 # name them in settings, components before the index templates composed of them.
 API_PATHS = {
@@ -46,47 +51,6 @@ API_PATHS = {
 }
 # Server-side fields of a read object: they say when and by whom, not what.
 READ_ONLY_FIELDS = ("version", "modified_date", "in_use_by")
-
-
-def meta_of(obj: dict[str, Any]) -> dict[str, Any]:
-    holder = obj.get("policy") if obj.get("type") == "ilm_policy" else obj
-    meta = holder.get("_meta") if isinstance(holder, dict) else None
-    return meta if isinstance(meta, dict) else {}
-
-
-def _with_meta(obj: dict[str, Any], meta: dict[str, Any]) -> dict[str, Any]:
-    if obj.get("type") == "ilm_policy":
-        policy = {k: v for k, v in (obj.get("policy") or {}).items() if k != "_meta"}
-        return {**obj, "policy": {**policy, **({"_meta": meta} if meta else {})}}
-    out = {k: v for k, v in obj.items() if k != "_meta"}
-    return {**out, **({"_meta": meta} if meta else {})}
-
-
-def mark_meta(obj: dict[str, Any]) -> dict[str, Any]:
-    return _with_meta(obj, {**meta_of(obj), MARKER_KEY: MARKER_VALUE})
-
-
-def unmark_meta(obj: dict[str, Any]) -> dict[str, Any]:
-    """``obj`` without kibana-sync's marker (and without ``_meta`` when nothing else was in it)."""
-    meta = meta_of(obj)
-    if meta.get(MARKER_KEY) != MARKER_VALUE:
-        return obj
-    return _with_meta(obj, {k: v for k, v in meta.items() if k != MARKER_KEY})
-
-
-def flat_settings(settings: Any) -> dict[str, Any]:
-    """Index settings as dotted, ``index.``-prefixed keys (as ``?flat_settings=true`` shows them)."""
-    flat: dict[str, Any] = {}
-
-    def walk(node: dict[str, Any], prefix: str) -> None:
-        for key, value in node.items():
-            if isinstance(value, dict):
-                walk(value, f"{prefix}{key}.")
-            elif value is not None:
-                flat[f"{prefix}{key}"] = value
-
-    walk(settings if isinstance(settings, dict) else {}, "")
-    return {(k if k.startswith("index.") else f"index.{k}"): v for k, v in flat.items()}
 
 
 def named_dependencies(obj: dict[str, Any]) -> set[Key]:
@@ -207,10 +171,10 @@ class ElasticsearchStore(Store):
         return mark_meta(body)
 
     def is_marked(self, obj: dict[str, Any], marker: Marker) -> bool:
-        return meta_of(obj).get(MARKER_KEY) == MARKER_VALUE
+        return is_marked_meta(obj)
 
     def is_marked_by_anyone(self, obj: dict[str, Any]) -> bool:
-        return meta_of(obj).get(MARKER_KEY) == MARKER_VALUE
+        return is_marked_meta(obj)
 
     def is_builtin(self, obj: dict[str, Any]) -> bool:
         # Elasticsearch's own (logs, metrics, synthetics, .monitoring-*) say ``_meta.managed: true`` or are dotted.

@@ -9,12 +9,16 @@ object in it.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from kibana_sync.kibana.client import KibanaClient
-from kibana_sync.kibana.ownership import MANAGED_TAG_NAME, Marker
+from kibana_sync.kibana.ownership import (
+    DEFAULT_SPACE_ID,
+    Marker,
+    is_marked_space,
+    marked_description,
+)
 from kibana_sync.kibana.stores.base import (
     DONE,
     Key,
@@ -28,24 +32,6 @@ from kibana_sync.kibana.stores.base import (
 )
 
 SPACE = "space"
-DEFAULT_SPACE_ID = "default"
-# A space has no tags, references or _meta: the marker is the end of its description, visible in the UI.
-SPACE_MARKER = f"[{MANAGED_TAG_NAME}]"
-_MARKER_AT_END = re.compile(r"\s*\[" + re.escape(MANAGED_TAG_NAME) + r"[^\]]*\]$")
-
-
-def marked_description(description: str) -> str:
-    return f"{description} {SPACE_MARKER}" if description else SPACE_MARKER
-
-
-def is_marked_space(space: dict[str, Any]) -> bool:
-    return bool(_MARKER_AT_END.search(space.get("description") or ""))
-
-
-def unmarked_description(description: str) -> str:
-    return _MARKER_AT_END.sub("", description)
-
-
 class SpaceStore(Store):
     name: ClassVar[str] = "spaces"
     object_type: ClassVar[str | None] = "space"

@@ -25,7 +25,7 @@ from typing import Any, ClassVar
 
 from pydantic import Field
 
-from kibana_sync.kibana.stores.elasticsearch import flat_settings
+from kibana_sync.kibana.elasticsearch_format import flat_settings
 from kibana_sync.kinds.base import Entry, Project
 from kibana_sync.kinds.es_objects import (
     EsKind,

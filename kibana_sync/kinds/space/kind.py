@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import Field
 
-from kibana_sync.kibana.stores.spaces import DEFAULT_SPACE_ID, unmarked_description
+from kibana_sync.kibana.ownership import DEFAULT_SPACE_ID, unmarked_description
 from kibana_sync.kinds.base import Decompiled, Entry, Kind
 from kibana_sync.source.diagnostics import Diagnostic
 from kibana_sync.source.model import Model

@@ -10,8 +10,8 @@ import httpx
 from click.testing import CliRunner
 
 from kibana_sync.cli.main import main
-from kibana_sync.kibana.ownership import Marker
-from kibana_sync.kibana.stores.spaces import SpaceStore, is_marked_space
+from kibana_sync.kibana.ownership import Marker, is_marked_space
+from kibana_sync.kibana.stores.spaces import SpaceStore
 from kibana_sync.kinds.space.kind import SpaceKind
 from kibana_sync.project.build import compile_project, render
 from kibana_sync.project.loader import load_project
