@@ -13,7 +13,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from kibana_sync.kibana.ownership import MANAGED_TAG_NAME, Marker, marker_suffix, rule_marker_tag
+from kibana_sync.kibana.ownership import (
+    MANAGED_TAG_ID,
+    MANAGED_TAG_NAME,
+    Marker,
+    marker_suffix,
+    rule_marker_tag,
+    with_marker_suffix,
+)
 from kibana_sync.kibana.stores.base import Key, SpaceView, Store
 from kibana_sync.kibana.stores.registry import all_stores
 from kibana_sync.kinds.base import Kind
@@ -68,6 +75,8 @@ class Plan:
     unchanged: int = 0
     stale: int = 0  # managed objects whose YAML is gone, left in place because --prune was not given
     unmanaged: list[Unmanaged] = field(default_factory=list)
+    # objects made without kibana-sync that already equal the YAML: left alone, counted in `unchanged`
+    not_managed: list[Change] = field(default_factory=list)
     kept: list[Kept] = field(default_factory=list)
     refusals: list[str] = field(default_factory=list)  # prune guards that stop the whole push
 
@@ -98,6 +107,7 @@ class Plan:
             **({"conflict": len(self.conflicts)} if self.conflicts else {}),
             **({"stale": self.stale} if self.stale else {}),
             **({"unmanaged": len(self.unmanaged)} if self.unmanaged else {}),
+            **({"not_managed": len(self.not_managed)} if self.not_managed else {}),
             **({"kept": len(self.kept)} if self.kept else {}),
             **({"refused": len(self.refusals)} if self.refusals else {}),
         }
@@ -146,6 +156,13 @@ def _plan_object(plan: Plan, store: Store, key: Key, body: dict[str, Any], curre
         plan.changes.append(change)
         return
     if store.can_mark and not store.is_marked(current, marker):
+        if not adopt and not planner_for(store).compare(_probe(change), kind, as_owned(store, current, marker),
+                                                        body, update_secrets=False):
+            # Writing nothing destroys nothing, so an identical object made by hand is no conflict; it is
+            # listed, because until it is adopted a later change to it in the repo will be one.
+            plan.not_managed.append(change)
+            plan.unchanged += 1
+            return
         if not adopt:
             change.action = Action.UPDATE
             change.conflict = (f"exists in Kibana without kibana-sync's marker, last updated "
@@ -160,6 +177,26 @@ def _plan_object(plan: Plan, store: Store, key: Key, body: dict[str, Any], curre
         plan.changes.append(change)
     else:
         plan.unchanged += 1
+
+
+def _probe(change: Change) -> Change:
+    # The planners fill in the change they compare; asking "would anything be written?" must not touch it.
+    return Change(change.action, change.store, change.kind, change.type, change.id, change.title,
+                  desired=change.desired)
+
+
+def as_owned(store: Store, current: dict[str, Any], marker: Marker) -> dict[str, Any]:
+    """``current`` as it would read had this owner written it: with the store's marker, renamed for the
+    ``--id-suffix`` the way the build's marker is (``project/id_suffix.py``), so only the marker is added."""
+    marked = store.mark(current)
+    if not marker.suffix:
+        return marked
+    if isinstance(marked.get("references"), list):
+        marked = {**marked, "references": [{**r, "id": marker.tag_id} if r.get("type") == "tag"
+                                           and r.get("id") == MANAGED_TAG_ID else r for r in marked["references"]]}
+    if isinstance(marked.get("tags"), list):
+        marked = {**marked, "tags": with_marker_suffix(marked["tags"], marker.suffix)}
+    return marked
 
 
 def _plan_deletes(plan: Plan, store: Store, stale: Mapping[Key, dict[str, Any]], live: LiveState) -> None:

@@ -84,6 +84,13 @@ def kept_line(kept: Kept) -> tuple[str, str]:
                  "made without kibana-sync")
 
 
+NOT_MANAGED_NOTE = "unchanged, not managed (made without kibana-sync; `--adopt` takes it over)"
+
+
+def not_managed_line(change: Change) -> tuple[str, str]:
+    return ("=", f"{change.label} ({change.id}): {NOT_MANAGED_NOTE}")
+
+
 def unmanaged_lines(unmanaged: list[Unmanaged]) -> list[tuple[str, str]]:
     if not unmanaged:
         return []
@@ -109,6 +116,9 @@ def summary_line(plan: Plan, errors_marked: str = " (marked !)") -> str:
     if s.get("conflict"):
         line += (f" {s['conflict']} conflict(s){errors_marked}: objects made without kibana-sync that push will "
                  "not overwrite (push --adopt takes them over).")
+    if s.get("not_managed"):
+        line += (f" {s['not_managed']} of them made without kibana-sync (not managed; `--adopt` takes "
+                 "them over).")
     if plan.refusals:
         line += " Prune refused: " + " ".join(plan.refusals) + "."
     if s.get("stale"):
@@ -121,6 +131,7 @@ def summary_line(plan: Plan, errors_marked: str = " (marked !)") -> str:
 def plan_lines(plan: Plan) -> list[tuple[str, str]]:
     """Every (sign, text) line of a plan before its summary: changes, kept objects, hand-made objects."""
     lines = [pair for change in plan.changes for pair in change_lines(change)]
+    lines.extend(not_managed_line(c) for c in plan.not_managed)
     lines.extend(kept_line(k) for k in plan.kept)
     lines.extend(unmanaged_lines(plan.unmanaged))
     return lines
@@ -144,6 +155,7 @@ def plan_document(plan: Plan, *, target: dict[str, Any] | None = None) -> dict[s
         "changes": [_change_json(c) for c in plan.changes],
         "kept": [{**_change_json(k.change), "used_by": [_unmanaged_json(u) for u in k.users]} for k in plan.kept],
         "unmanaged": [_unmanaged_json(u) for u in plan.unmanaged],
+        "not_managed": [{**_change_json(c), "note": NOT_MANAGED_NOTE} for c in plan.not_managed],
         "refusals": plan.refusals,
     }
 
@@ -188,10 +200,12 @@ def _field_json(change: Change, field: FieldChange) -> dict[str, Any]:
 def render_markdown(plan: Plan, *, target: str = "") -> str:
     """For a pull-request comment: a heading, the summary, and the plan in a ``diff`` block GitHub colours."""
     heading = "### kibana-sync plan" + (f" for {target}" if target else "")
-    extra = [f"- {text}" for sign, text in [*map(kept_line, plan.kept), *unmanaged_lines(plan.unmanaged)] if sign]
+    extra = [f"- {text}" for sign, text in [*map(not_managed_line, plan.not_managed), *map(kept_line, plan.kept),
+                                             *unmanaged_lines(plan.unmanaged)] if sign]
     extra_md = ""
     if extra:
-        extra_md = ("\n\n**Left alone** (not in the repo or still used by objects made by hand):\n"
+        extra_md = ("\n\n**Left alone** (made without kibana-sync, not in the repo, or still used by objects made by "
+                    "hand):\n"
                     + "\n".join(extra))
     if not plan.has_changes:
         return f"{heading}\n\n✅ {summary_line(plan)}{extra_md}\n"

@@ -118,6 +118,51 @@ def test_a_dashboard_and_a_rule_made_by_hand_with_a_repo_id_are_never_overwritte
     assert "In sync" in ok(invoke(url, objects, "diff"))
 
 
+def test_an_object_made_by_hand_that_equals_the_yaml_is_left_alone_and_listed_not_a_conflict(kibana, objects):
+    emulator, url = kibana
+    build = compile_project(load_project(objects))
+    emulator.put_object(unmark_saved_object(next(o for o in build.saved_objects if o["id"] == "ops")))
+    hand = emulator.get_object("dashboard", "ops")
+    line = ('=  dashboard "Ops" (ops): unchanged, not managed (made without kibana-sync; `--adopt` takes it over)')
+    out = ok(invoke(url, objects, "diff"), 1)  # the other objects are still to create
+    assert line in out and "conflict" not in out
+    document = json.loads(ok(invoke(url, objects, "diff", "--output", "json"), 1))
+    assert [(c["id"], c["note"]) for c in document["not_managed"]] == [("ops", line.split("): ", 1)[1])]
+    assert not any(c["id"] == "ops" for c in document["changes"])
+    emulator.reset_log()
+    pushed = ok(invoke(url, objects, "push"))
+    assert line in pushed
+    assert not any("/ops" in str(w) or "'ops'" in str(w) for w in emulator.writes())
+    assert emulator.get_object("dashboard", "ops") == hand  # not written: still the hand-made object, unmarked
+    again = ok(invoke(url, objects, "diff"))
+    assert "In sync" in again and line in again
+    # Not managed means a change to it in the repo is a conflict then, as for any object made by hand ...
+    (objects / "dashboards" / "ops.yaml").write_text(FILES["dashboards/ops.yaml"].replace("title: Ops", "title: Ops 2"))
+    changed = invoke(url, objects, "push")
+    assert changed.returncode == 2 and '!  dashboard "Ops 2" (ops): conflict: exists in Kibana without' in changed.stdout
+    assert emulator.get_object("dashboard", "ops") == hand
+    # ... until it is adopted.
+    (objects / "dashboards" / "ops.yaml").write_text(FILES["dashboards/ops.yaml"])
+    adopted = ok(invoke(url, objects, "push", "--adopt"))
+    assert '~  dashboard "Ops" (ops): adopted: made without kibana-sync, managed from now on' in adopted
+    final = ok(invoke(url, objects, "diff"))
+    assert "In sync" in final and "not managed" not in final
+
+
+def test_an_object_made_by_hand_that_differs_from_the_yaml_stays_a_conflict(kibana, objects):
+    emulator, url = kibana
+    build = compile_project(load_project(objects))
+    view = unmark_saved_object(next(o for o in build.saved_objects if o["id"] == "logs"))
+    emulator.put_object({**view, "attributes": {**view["attributes"], "timeFieldName": "event.created"}})
+    emulator.reset_log()
+    refused = invoke(url, objects, "push")
+    assert refused.returncode == 2
+    assert '!  data view "Logs" (logs): conflict: exists in Kibana without kibana-sync\'s marker' in refused.stdout
+    assert "not managed" not in refused.stdout
+    assert emulator.writes() == []
+    assert emulator.get_object("index-pattern", "logs")["attributes"]["timeFieldName"] == "event.created"
+
+
 def test_adopt_true_in_the_yaml_takes_over_that_object_only(kibana, objects):
     emulator, url = kibana
     make_by_hand(emulator, url, objects)

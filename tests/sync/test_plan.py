@@ -16,6 +16,7 @@ from kibana_sync.kibana.ownership import (
     unmark_saved_object,
 )
 from kibana_sync.kibana.stores.base import Key
+from kibana_sync.kibana.stores.registry import all_stores
 from kibana_sync.project.build import Build, compile_project
 from kibana_sync.project.id_suffix import with_id_suffix
 from kibana_sync.project.loader import load_project
@@ -298,6 +299,7 @@ def test_suffixed_markers_unmark_like_the_plain_ones(build):
 def test_an_object_kibana_has_without_the_marker_is_a_conflict_unless_adopted(build):
     live = in_sync_live(build)
     hand_made = unmark_saved_object(found(live, ("index-pattern", "genesis-logs")))
+    hand_made = {**hand_made, "attributes": {**hand_made["attributes"], "title": "logs-by-hand-*"}}
     live.view("saved_objects").found[("index-pattern", "genesis-logs")] = hand_made
     found(live, ("rule", "tilt-high"))["tags"] = ["team"]
     plan = compute_plan(build, live)
@@ -310,6 +312,22 @@ def test_an_object_kibana_has_without_the_marker_is_a_conflict_unless_adopted(bu
     build.adopt.add("tilt-high")  # adopt: true in that YAML only
     one = compute_plan(build, live)
     assert [c.id for c in one.conflicts] == ["genesis-logs"]
+
+
+@pytest.mark.parametrize("suffix", ["", "-staging"])
+def test_an_object_without_the_marker_that_equals_the_yaml_is_unchanged_not_managed_not_a_conflict(build, suffix):
+    build = with_id_suffix(build, suffix)
+    live = in_sync_live(build)
+    view_key, rule_key = ("index-pattern", "genesis-logs" + suffix), ("rule", "tilt-high" + suffix)
+    live.view("saved_objects").found[view_key] = unmark_saved_object(found(live, view_key))
+    live.view("rules").found[rule_key] = unmark_rule(found(live, rule_key))
+    plan = compute_plan(build, live)
+    assert plan.changes == [] and plan.conflicts == []
+    assert sorted(c.id for c in plan.not_managed) == sorted(k[1] for k in (view_key, rule_key))
+    assert plan.summary()["not_managed"] == 2
+    assert plan.summary()["unchanged"] == sum(len(build.objects_of(s.name)) for s in all_stores())
+    adopted = compute_plan(build, live, adopt=True)  # taking them over writes the marker
+    assert adopted.not_managed == [] and {c.id for c in adopted.changes if c.adopted} == {view_key[1], rule_key[1]}
 
 
 def test_connectors_cannot_carry_the_marker_so_they_are_never_conflicts(build):
