@@ -64,6 +64,9 @@ ACTION_DEFAULTS: dict[str, dict[str, Any]] = {
     "downsample": {"wait_timeout": "1d"},
 }
 _TIME = re.compile(r"^(-?\d+(?:\.\d+)?)(nanos|micros|ms|s|m|h|d)$")
+_TIME_FIELDS = ("max_age", "min_age")
+_SIZE_FIELDS = ("max_size", "max_primary_shard_size", "min_size", "min_primary_shard_size")
+_BYTE_SIZE = re.compile(r"^\d+(\.\d+)?\s*(b|kb?|mb?|gb?|tb?|pb?)$", re.IGNORECASE)
 _TIME_UNITS = {"nanos": 1, "micros": 1_000, "ms": 1_000_000, "s": 10**9, "m": 60 * 10**9, "h": 3600 * 10**9,
                "d": 86400 * 10**9}
 
@@ -184,6 +187,7 @@ def _check_action(entry: Entry, phase: str, action: str, options: dict[str, Any]
     out = [entry.diagnostic((*path, key), f"[{action}] unknown field [{key}]; expected one of: "
                                           f"{', '.join(ACTION_FIELDS[action]) or 'none'}")
            for key in options if key not in ACTION_FIELDS[action]]
+    out.extend(_check_units(entry, options, path))
     problem = ""
     if action == "rollover" and not any(k.startswith("max_") for k in options):
         problem = ("At least one max_* rollover condition must be set. (max_age, max_primary_shard_size, "
@@ -203,6 +207,23 @@ def _check_action(entry: Entry, phase: str, action: str, options: dict[str, Any]
         problem = "Required [fixed_interval]"
     if problem:
         out.append(entry.diagnostic(path, problem))
+    return out
+
+
+def _check_units(entry: Entry, options: dict[str, Any], path: tuple[str, ...]) -> list[Diagnostic]:
+    # Elasticsearch parses these when the policy is put; caught here, a typo in a unit is an error at its line
+    # rather than a refused push after the other stores have been written.
+    out = []
+    for key, value in options.items():
+        if not isinstance(value, str):
+            continue
+        if key in _TIME_FIELDS and time_nanos(value) is None:
+            out.append(entry.diagnostic((*path, key), f"failed to parse setting [{key}] with value [{value}] as a "
+                                                      "time value: expected a number and a unit (d, h, m, s, ms)"))
+        elif key in _SIZE_FIELDS and value not in ("0", "-1") and not _BYTE_SIZE.match(value.strip()):
+            out.append(entry.diagnostic((*path, key), f"failed to parse setting [{key}] with value [{value}] as a "
+                                                      "size in bytes: expected a number and a unit (b, kb, mb, gb, "
+                                                      "tb, pb)"))
     return out
 
 

@@ -80,6 +80,11 @@ def test_a_valid_set_validates_and_compiles_to_the_api_bodies_with_the_marker(tm
      "invalid action [shrink] defined in phase [cold]"),
     ("ilm_policies/p.yaml", "phases:\n  hot:\n    actions:\n      rollover: {min_docs: 1}\n", ":4:7:",
      "At least one max_* rollover condition must be set."),
+    # Rollover conditions are parsed like min_age: a typo in a unit is Elasticsearch's error at push otherwise.
+    ("ilm_policies/p.yaml", "phases:\n  hot:\n    actions:\n      rollover: {max_age: 7x}\n", ":4:18:",
+     "failed to parse setting [max_age] with value [7x] as a time value"),
+    ("ilm_policies/p.yaml", "phases:\n  hot:\n    actions:\n      rollover: {max_size: 50 gigs}\n", ":4:18:",
+     "failed to parse setting [max_size] with value [50 gigs] as a size in bytes"),
     ("ilm_policies/p.yaml", "phases:\n  cold:\n    actions:\n      searchable_snapshot: {}\n", ":4:7:",
      "Required [snapshot_repository]"),
     ("ilm_policies/p.yaml", "phases:\n  hot:\n    actions:\n      explode: {}\n", ":4:7:",
