@@ -3,9 +3,11 @@
 Modelled: the version checks that reject a whole request with 422, and the one migration whose failure matters
 to a client generating modern objects: Lens' 7.x migrations read `datasourceStates.indexpattern` and run before
 the 8.6.0 `indexpattern` -> `formBased` rename, so a `formBased` state reaching them throws (HTTP 500). The same
-migrations run on by-value Lens panels inside dashboards. Other type migrations are not modelled: visualization
-and map migrations catch their own failures and return the document unchanged (`setup_saved_objects.ts`
-"Do not fail migration"), so an old object still imports; the emulator stores it as sent, which Kibana would not.
+migrations run on by-value Lens panels inside dashboards. Dashboards older than 7.3.0 get Kibana's 7.3.0 migration
+(`dashboard_730.py`: pre-6.1 `col`/`row` panels to `gridData`, `uiStateJSON` into the panels). Other type
+migrations are not modelled: visualization and map migrations catch their own failures and return the document
+unchanged (`setup_saved_objects.ts` "Do not fail migration"), so an old object still imports; the emulator
+stores it as sent, which Kibana would not.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .config import CORE_MIGRATION_VERSION, EmulatorConfig
+from .dashboard_730 import DASHBOARD_730, migrate_dashboard_730
 from .errors import HttpError, internal_error
 
 SEMVER = re.compile(r"^(\d+)\.(\d+)\.(\d+)(?:-[0-9A-Za-z.-]+)?$")
@@ -107,6 +110,8 @@ class MigrationGate:
 
 
 def _run_type_migrations(type_: str, attributes: dict[str, Any], version: str) -> dict[str, Any]:
+    if type_ == "dashboard" and _older_than(version, DASHBOARD_730):
+        attributes = migrate_dashboard_730(attributes)
     if not _older_than(version, LENS_DATASOURCE_RENAME):
         return attributes
     if type_ == "lens":
