@@ -5,8 +5,13 @@ An entry is ``name`` or ``name(field)`` when the agg has no other params, else a
 <param>: value, ...}`` or, for aggs without a field, ``{type: <agg type>, <param>: value, ...}``. Params keep
 Kibana's names and values as stored (``customLabel``, ``orderBy``, ...): agg params have no defaults here, so
 nothing is invented. ``id``, ``schema`` and ``enabled`` are written only when they are not what their position
-gives: ids count from "1" over metrics then buckets, metrics have schema ``metric``, buckets the type's usual
+gives: ids count from "1" over the stored list, metrics have schema ``metric``, buckets the type's usual
 bucket schema, and every agg is enabled.
+
+Kibana stores the list metrics first, then buckets, when its editor saves it; older objects and package builders
+interleave them (a metric after a bucket). The editor lists the aggs in the stored order, so that order is kept:
+``agg_order: [bucket, metric]`` says which list each stored agg comes from, written only when it is not metrics
+then buckets.
 """
 
 from __future__ import annotations
@@ -36,8 +41,17 @@ def bucket_schema(vis_type: str) -> str:
     return _BUCKET_SCHEMAS.get(vis_type, "segment")
 
 
-def compile_aggs(metrics: list[Any], buckets: list[Any], vis_type: str) -> list[dict[str, Any]]:
-    entries = [(e, METRIC_SCHEMA) for e in metrics] + [(e, bucket_schema(vis_type)) for e in buckets]
+METRIC, BUCKET = "metric", "bucket"
+
+
+def compile_aggs(metrics: list[Any], buckets: list[Any], vis_type: str,
+                 order: list[str] | None = None) -> list[dict[str, Any]]:
+    """Kibana's agg list: metrics then buckets, or interleaved as ``order`` says (one ``metric``/``bucket`` per
+    agg, taken from the front of its list)."""
+    queues = {METRIC: [(e, METRIC_SCHEMA) for e in metrics], BUCKET: [(e, bucket_schema(vis_type)) for e in buckets]}
+    if order is None:
+        order = [METRIC] * len(metrics) + [BUCKET] * len(buckets)
+    entries = [queues[which].pop(0) for which in order]
     return [compile_agg(e, str(i + 1), schema) for i, (e, schema) in enumerate(entries)]
 
 
@@ -65,29 +79,29 @@ def compile_agg(entry: str | dict[str, Any], default_id: str, default_schema: st
     return {"id": id_, "enabled": enabled, "type": type_, "params": params, "schema": schema}
 
 
-def decompile_aggs(aggs: Any, vis_type: str) -> tuple[list[Any], list[Any]] | None:
-    """``metrics`` and ``buckets`` that compile to ``aggs`` up to ``canonical_order``, or None when the compact
-    form cannot say it (an agg type it does not know, an agg with keys of its own, params that clash with the
-    reserved keys)."""
+def decompile_aggs(aggs: Any, vis_type: str) -> tuple[list[Any], list[Any], list[str] | None] | None:
+    """``metrics``, ``buckets`` and ``agg_order`` (None for metrics then buckets) that compile to exactly
+    ``aggs``, or None when the compact form cannot say it (an agg type it does not know, an agg with keys of its
+    own, params that clash with the reserved keys)."""
     if not isinstance(aggs, list) or not all(_plain_agg(a) and a["type"] in AGG_TYPES for a in aggs):
         return None
-    ordered = canonical_order(aggs)
-    lists: tuple[list[Any], list[Any]] = ([], [])
-    for i, agg in enumerate(ordered):
-        is_metric = agg["type"] in METRIC_AGGS
-        default_schema = METRIC_SCHEMA if is_metric else bucket_schema(vis_type)
+    order = [METRIC if a["type"] in METRIC_AGGS else BUCKET for a in aggs]
+    lists: dict[str, list[Any]] = {METRIC: [], BUCKET: []}
+    for i, (agg, which) in enumerate(zip(aggs, order, strict=True)):
+        default_schema = METRIC_SCHEMA if which == METRIC else bucket_schema(vis_type)
         entry = _compact_agg(agg, str(i + 1), default_schema)
         if entry is None or _dumps(compile_agg(entry, str(i + 1), default_schema)) != _dumps(agg):
             return None
-        lists[0 if is_metric else 1].append(entry)
-    return lists
+        lists[which].append(entry)
+    stored_order = None if order == sorted(order, key=lambda w: w != METRIC) else order
+    return lists[METRIC], lists[BUCKET], stored_order
 
 
 def canonical_order(aggs: list[Any]) -> list[Any]:
-    """Metrics first, then buckets, each in their stored order. Kibana gives the interleaving no meaning: it
-    stably moves metrics after buckets before building the request and the response columns
-    (``AggConfigs.getRequestAggs`` in src/plugins/data/common/search/aggs/agg_configs.ts); ids, not positions,
-    link aggs to params. Lists with an agg type we do not know are left as they are."""
+    """Metrics first, then buckets, each in their stored order: the order Kibana runs them in (it stably moves
+    metrics after buckets before building the request and the response columns, ``AggConfigs.getRequestAggs`` in
+    src/plugins/data/common/search/aggs/agg_configs.ts). The editor still lists them as stored, so the
+    visualization kind keeps the stored order; lists with an agg type we do not know are left as they are."""
     if not all(isinstance(a, dict) and a.get("type") in AGG_TYPES for a in aggs):
         return list(aggs)
     return [a for a in aggs if a["type"] in METRIC_AGGS] + [a for a in aggs if a["type"] not in METRIC_AGGS]

@@ -1,7 +1,7 @@
 """``export`` for legacy visualizations: a Kibana ``visualization`` object back to the YAML a person would write.
 
-The exact inverse of ``VisualizationKind.compile``: what the compact form cannot say exactly (aggs in an order
-it does not produce, visState or searchSource keys of their own, legacy attributes, references it does not
+The exact inverse of ``VisualizationKind.compile``: what the compact form cannot say exactly (aggs it cannot
+write as metrics/buckets, visState or searchSource keys of their own, legacy attributes, references it does not
 know) is kept structured in ``aggs`` / ``raw_vis_state`` / ``raw_search_source`` / ``raw_attributes`` /
 ``raw_references``, never dropped and never as escaped JSON.
 """
@@ -14,8 +14,13 @@ from kibana_sync.kibana.format import is_tag_reference, loads_embedded
 from kibana_sync.kinds.base import Decompiled
 from kibana_sync.kinds.visualization.aggs import decompile_aggs
 from kibana_sync.kinds.visualization.controls import inject_controls
+from kibana_sync.kinds.visualization.filter_values import (
+    all_carry_display_values,
+    display_value,
+    without_display_value,
+)
 from kibana_sync.kinds.visualization.model import INDEX_REF_NAME, SEARCH_REF_NAME
-from kibana_sync.kinds.visualization.params import PARAM_DEFAULTS, params_without_defaults
+from kibana_sync.kinds.visualization.params import PARAM_DEFAULTS, absent_defaults, params_without_defaults
 from kibana_sync.query import kql
 from kibana_sync.query.filters import compact_filter, inject, normalise_filter
 
@@ -41,6 +46,8 @@ def decompile_visualization(obj: dict[str, Any]) -> Decompiled:
     if attrs.get("version") == 1 and type(attrs["version"]) is int:
         del attrs["version"]
     _decompile_vis_state(dict(vis_state), data)
+    if "uiStateJSON" not in attrs:
+        data["unset"] = [*data.get("unset", []), "ui_state"]
     ui_state = loads_embedded(attrs.get("uiStateJSON"))
     if isinstance(ui_state, dict):
         del attrs["uiStateJSON"]
@@ -79,7 +86,8 @@ def decompile_visualization(obj: dict[str, Any]) -> Decompiled:
 
 
 _KEY_ORDER = ("id", "title", "description", "type", "vis_title", "data_view", "search", "query", "language",
-              "filters", "metrics", "buckets", "aggs", "params", "ui_state", "data_view_refs", "tags")
+              "filters", "filter_display_values", "metrics", "buckets", "agg_order", "aggs", "params", "unset_params", "ui_state",
+              "data_view_refs", "tags")
 
 
 def _in_reading_order(data: dict[str, Any]) -> dict[str, Any]:
@@ -90,6 +98,8 @@ def _in_reading_order(data: dict[str, Any]) -> dict[str, Any]:
 
 def _decompile_vis_state(vis_state: dict[str, Any], data: dict[str, Any]) -> None:
     type_ = vis_state.pop("type")
+    if "title" not in vis_state:
+        data["unset"] = ["vis_title"]  # package builders leave it out; Kibana shows attributes.title
     title = vis_state.pop("title", None)
     if title is not None and title != data["title"]:
         data["vis_title"] = title
@@ -99,16 +109,21 @@ def _decompile_vis_state(vis_state: dict[str, Any], data: dict[str, Any]) -> Non
         if compact is None:
             data["aggs"] = aggs
         else:
-            metrics, buckets = compact
+            metrics, buckets, order = compact
             if metrics:
                 data["metrics"] = metrics
             if buckets:
                 data["buckets"] = buckets
+            if order is not None:
+                data["agg_order"] = order
     if isinstance(vis_state.get("params"), dict):
         params = vis_state.pop("params")
+        unset = absent_defaults(type_, params)
         params = params_without_defaults(type_, params) if type_ in PARAM_DEFAULTS else params
         if params:
             data["params"] = params
+        if unset:
+            data["unset_params"] = unset
     if vis_state:
         data["raw_vis_state"] = vis_state
 
@@ -119,7 +134,7 @@ def _decompile_source(source: dict[str, Any], refs: list[dict[str, Any]], result
     # Package builders and older Kibanas leave query/filter out; Kibana 8.11 keeps them out: so does compile.
     unset = [key for key in ("query", "filter") if key not in source]
     if unset:
-        data["unset"] = unset
+        data["unset"] = [*data.get("unset", []), *unset]
     main = _only(refs, INDEX_REF_NAME, "index-pattern")
     if source.get("indexRefName") == INDEX_REF_NAME and main is not None:
         source.pop("indexRefName")
@@ -138,7 +153,11 @@ def _decompile_source(source: dict[str, Any], refs: list[dict[str, Any]], result
         kibana_filters, used = inject(source.pop("filter"), refs)
         refs = [r for r in refs if not any(r is u for u in used)]
         if kibana_filters:
-            data["filters"] = [_compact_or_kept(f, data.get("data_view"), result) for f in kibana_filters]
+            values = all_carry_display_values(kibana_filters)
+            data["filters"] = [_compact_or_kept(f, data.get("data_view"), result, values) for f in kibana_filters]
+            if values and any(isinstance(f, dict) and "meta" not in f and ("is" in f or "is_one_of" in f)
+                              for f in data["filters"]):
+                data["filter_display_values"] = True
     if source:
         data["raw_search_source"] = source
     return refs
@@ -166,8 +185,24 @@ def _only(refs: list[dict[str, Any]], name: str, type_: str) -> dict[str, Any] |
     return None
 
 
-def _compact_or_kept(kibana_filter: Any, data_view: str | None, result: Decompiled) -> Any:
-    compact = compact_filter(kibana_filter, data_view, normalise_filter)
+def _as_compiled(kibana_filter: Any) -> Any:
+    """What the compact form must compile back to: the filter as Kibana reads it, but with the display value a
+    7.x phrases filter stored (``meta.value``), which the compact form does not write: such a filter stays as
+    stored."""
+    out = normalise_filter(kibana_filter)
+    meta = kibana_filter.get("meta") if isinstance(kibana_filter, dict) else None
+    if isinstance(meta, dict) and "value" in meta and isinstance(out, dict):
+        out = {**out, "meta": {**out["meta"], "value": meta["value"]}}
+    return out
+
+
+def _compact_or_kept(kibana_filter: Any, data_view: str | None, result: Decompiled, values: bool) -> Any:
+    """The compact filter, or the filter as stored. With ``values`` (filter_display_values), a phrase/phrases
+    filter's stored display text is what compile writes back, so the compact form is checked without it."""
+    if values and display_value(kibana_filter) is not None:
+        compact = compact_filter(without_display_value(kibana_filter), data_view, _as_compiled)
+    else:
+        compact = compact_filter(kibana_filter, data_view, _as_compiled)
     if compact is None:
         result.raw_parts += 1
         return kibana_filter

@@ -21,10 +21,11 @@ from kibana_sync.kinds.visualization.aggs import compile_aggs
 from kibana_sync.kinds.visualization.check import check_visualization
 from kibana_sync.kinds.visualization.controls import control_references, extract_controls
 from kibana_sync.kinds.visualization.decompile import decompile_visualization
+from kibana_sync.kinds.visualization.filter_values import with_display_value
 from kibana_sync.kinds.visualization.model import INDEX_REF_NAME, SEARCH_REF_NAME, VisualizationModel
 from kibana_sync.kinds.visualization.normalise import normalise_visualization
 from kibana_sync.kinds.visualization.params import full_params
-from kibana_sync.query.filters import compile_filters, filter_references
+from kibana_sync.query.filters import FilterSpec, compile_filters, filter_references
 from kibana_sync.source.diagnostics import Diagnostic
 from kibana_sync.source.model import RefUse, ref_id
 
@@ -55,9 +56,12 @@ class VisualizationKind(Kind):
     def compile(self, entry: Entry, project: Any) -> dict[str, Any]:
         m: VisualizationModel = entry.model
         kibana_filters, refs = compile_filters(m.filters, m.data_view)
+        if m.filter_display_values:
+            kibana_filters = [with_display_value(f) if isinstance(spec, FilterSpec) else f
+                              for spec, f in zip(m.filters, kibana_filters, strict=True)]
         source: dict[str, Any] = {"query": {"query": copy.deepcopy(m.query), "language": m.language}, "filter": kibana_filters}
         for key in m.unset:
-            del source[key]
+            source.pop(key, None)
         source.update(copy.deepcopy(m.raw_search_source))
         if m.data_view is not None:
             source["indexRefName"] = INDEX_REF_NAME
@@ -67,14 +71,15 @@ class VisualizationKind(Kind):
             attrs["savedSearchRefName"] = SEARCH_REF_NAME
             refs.append(reference("search", ref_id(m.search), SEARCH_REF_NAME))
         refs.extend(reference("index-pattern", ref_id(r), name) for name, r in m.data_view_refs.items())
-        params, control_refs = extract_controls(m.type, full_params(m.type, m.params))
+        params, control_refs = extract_controls(m.type, full_params(m.type, m.params, m.unset_params))
         refs.extend(control_refs)
+        aggs = copy.deepcopy(m.aggs) if m.aggs is not None else compile_aggs(m.metrics, m.buckets, m.type,
+                                                                              m.agg_order)
         vis_state: dict[str, Any] = {
-            "title": m.title if m.vis_title is None else m.vis_title,
-            "type": m.type,
-            "aggs": copy.deepcopy(m.aggs) if m.aggs is not None else compile_aggs(m.metrics, m.buckets, m.type),
-            "params": params,
+            "title": m.title if m.vis_title is None else m.vis_title, "type": m.type, "aggs": aggs, "params": params,
         }
+        if "vis_title" in m.unset:
+            del vis_state["title"]
         vis_state.update(copy.deepcopy(m.raw_vis_state))
         attrs.update({
             "visState": dumps_embedded(vis_state),
@@ -82,6 +87,8 @@ class VisualizationKind(Kind):
             "version": 1,
             "kibanaSavedObjectMeta": {"searchSourceJSON": dumps_embedded(source)},
         })
+        if "ui_state" in m.unset:
+            del attrs["uiStateJSON"]
         attrs.update(copy.deepcopy(m.raw_attributes))
         refs.extend(tag_reference(ref_id(t)) for t in m.tags)
         refs.extend(copy.deepcopy(m.raw_references))

@@ -7,7 +7,6 @@ import copy
 from typing import Any
 
 from kibana_sync.kibana.format import loads_embedded, reference_order, strip_server_fields
-from kibana_sync.kinds.visualization.aggs import canonical_order
 from kibana_sync.kinds.visualization.params import full_params
 from kibana_sync.query.filters import normalise_filter
 
@@ -24,12 +23,10 @@ def normalise_visualization(obj: dict[str, Any]) -> dict[str, Any]:
     vis_state = loads_embedded(attrs.get("visState"))
     if isinstance(vis_state, dict):
         # visState.title repeats attributes.title, which is what Kibana shows (1.1); params get the type's
-        # defaults, as Kibana merges them on load (1.3, 1.4).
+        # defaults, as Kibana merges them on load (1.3, 1.4). Aggs keep their order: the editor lists them so.
         vis_state = {"title": attrs.get("title"), "aggs": [], "params": {}, **vis_state}
         if isinstance(vis_state.get("params"), dict) and isinstance(vis_state.get("type"), str):
             vis_state["params"] = full_params(vis_state["type"], vis_state["params"])
-        if isinstance(vis_state["aggs"], list):
-            vis_state["aggs"] = canonical_order(vis_state["aggs"])
         attrs["visState"] = vis_state
     meta = attrs.get("kibanaSavedObjectMeta", {"searchSourceJSON": "{}"})
     if isinstance(meta, dict) and "searchSourceJSON" in meta:

@@ -2,6 +2,8 @@
 1.4). Kibana merges them into the stored params when it loads a visualization, shallowly (lodash ``defaults``,
 1.3): a top-level key left out means the default, a nested object is taken as written. So the YAML may leave out
 a top-level key whose value is the default, ``compile`` writes it back, and ``normalise`` fills the same keys.
+Objects saved by an older Kibana or a package builder often store fewer keys than today's defaults: the YAML
+lists those in ``unset_params`` and ``compile`` leaves them out, so the pushed params are the stored ones.
 
 Types whose defaults the reference does not pin down (``horizontal_bar``, ``heatmap``, maps, TSVB, vega) have
 none here: their params are written in full.
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import json
+from collections.abc import Iterable
 from typing import Any
 
 _PALETTE = {"type": "palette", "name": "default"}
@@ -90,19 +93,25 @@ PARAM_DEFAULTS: dict[str, dict[str, Any]] = {
 }
 
 
-def full_params(type_: str, params: dict[str, Any]) -> dict[str, Any]:
+def full_params(type_: str, params: dict[str, Any], unset: Iterable[str] = ()) -> dict[str, Any]:
     """The params Kibana works with: what is written, in its order, then the type's defaults it leaves out (so
-    a re-export of what was pushed lists the written keys as they were)."""
+    a re-export of what was pushed lists the written keys as they were), except the ``unset`` ones."""
     defaults = PARAM_DEFAULTS.get(type_, {})
-    return copy.deepcopy({**params, **{k: v for k, v in defaults.items() if k not in params}})
+    skip = set(unset)
+    return copy.deepcopy({**params, **{k: v for k, v in defaults.items() if k not in params and k not in skip}})
 
 
 def params_without_defaults(type_: str, params: dict[str, Any]) -> dict[str, Any]:
     """The inverse of ``full_params`` for params that hold every default key: what differs from the defaults.
     (A key Kibana would fill counts as written by ``full_params``, so leaving out an absent key is lossless only
-    up to ``normalise``, which fills it too.)"""
+    up to ``normalise``, which fills it too; ``absent_defaults`` names those keys.)"""
     defaults = PARAM_DEFAULTS.get(type_, {})
     return {k: v for k, v in params.items() if k not in defaults or not _same(v, defaults[k])}
+
+
+def absent_defaults(type_: str, params: dict[str, Any]) -> list[str]:
+    """The type's default keys that ``params`` does not store, in the defaults' order (``unset_params``)."""
+    return [k for k in PARAM_DEFAULTS.get(type_, {}) if k not in params]
 
 
 def _same(a: Any, b: Any) -> bool:

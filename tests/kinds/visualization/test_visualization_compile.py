@@ -165,20 +165,28 @@ def test_decompile_writes_the_compact_form_and_compiles_back_exactly() -> None:
     assert vis_state(compiled) == vis  # with every default present, even the text is the same
 
 
-def test_metrics_stored_after_buckets_keep_their_ids_and_compare_equal() -> None:
+def test_metrics_stored_after_buckets_come_back_in_their_stored_order() -> None:
+    # The editor lists the aggs as stored, so the order is part of the object (7.x saved metrics after buckets).
     aggs = [{"id": "1", "enabled": True, "type": "count", "params": {}, "schema": "metric"},
             {"id": "2", "enabled": True, "type": "date_histogram", "params": {"field": "@timestamp"},
              "schema": "segment"},
             {"id": "3", "enabled": True, "type": "avg", "params": {"field": "load"}, "schema": "metric"}]
     obj = kibana_vis({"title": "t", "type": "line", "params": {}, "aggs": aggs}, {}, [])
     compiled, decompiled = round_trip(obj)
-    assert decompiled.data["metrics"] == ["count", {"avg": "load", "id": "3"}]
-    assert decompiled.data["buckets"] == [{"date_histogram": "@timestamp", "id": "2"}]
+    assert decompiled.data["metrics"] == ["count", "avg(load)"]  # ids count over the stored order: none written
+    assert decompiled.data["buckets"] == ["date_histogram(@timestamp)"]
+    assert decompiled.data["agg_order"] == ["metric", "bucket", "metric"]
+    assert vis_state(compiled)["aggs"] == aggs
     assert KIND.normalise(compiled) == KIND.normalise(obj)
     swapped = copy.deepcopy(obj)
     swapped["attributes"]["visState"] = json.dumps({"title": "t", "type": "line", "params": {},
-                                                    "aggs": [aggs[0], aggs[2], {**aggs[1], "id": "9"}]})
-    assert KIND.normalise(swapped) != KIND.normalise(obj)  # ids still count
+                                                    "aggs": [aggs[0], aggs[2], aggs[1]]})
+    assert KIND.normalise(swapped) != KIND.normalise(obj)  # a reordering is a change to push
+
+
+def test_an_agg_order_that_does_not_match_the_lists_is_an_error() -> None:
+    with pytest.raises(ValidationError, match="agg_order names 1 metric"):
+        compile_data({"title": "T", "type": "line", "metrics": ["count", "avg(x)"], "agg_order": ["metric"]})
 
 
 def test_what_the_compact_form_cannot_say_stays_structured_beside_it() -> None:
@@ -257,7 +265,7 @@ def test_real_8x_objects_decompile_compactly_and_compile_to_kibanas_shape(corpus
     stored = json.loads(original["attributes"]["visState"])
     assert set(vis_state(compiled)) == set(stored)
     assert [set(a) for a in vis_state(compiled)["aggs"]] == [set(a) for a in stored["aggs"]]
-    assert set(vis_state(compiled)["params"]) >= set(stored["params"])
+    assert set(vis_state(compiled)["params"]) == set(stored["params"])  # no default the object lacked added
     assert sorted(r["name"] for r in compiled["references"]) == sorted(r["name"] for r in original["references"])
     if "listeners" not in stored:  # the 7.x leftover is kept raw; everything else here is compact
         assert decompiled.compact_parts == 1, dump_yaml(decompiled.data)
@@ -277,3 +285,62 @@ def test_a_search_source_without_query_or_filter_compiles_back_without_them() ->
 def test_a_query_both_unset_and_given_is_an_error() -> None:
     with pytest.raises(ValidationError, match="query is listed in unset but also given"):
         compile_data({"title": "T", "type": "markdown", "query": "a", "unset": ["query"]})
+
+
+def test_unset_params_must_be_defaults_of_the_type_and_not_written_too() -> None:
+    with pytest.raises(ValidationError, match="unset_params names spec, which Kibana has no default for"):
+        compile_data({"title": "T", "type": "pie", "unset_params": ["spec"]})
+    with pytest.raises(ValidationError, match="legendDisplay is listed in unset_params but also given"):
+        compile_data({"title": "T", "type": "pie", "params": {"legendDisplay": "show"},
+                      "unset_params": ["legendDisplay"]})
+
+
+# --- what older Kibanas and package builders stored comes back as stored (real corpus objects) ---------------
+
+def _corpus_object(corpus_dir: Path, path: str) -> dict[str, Any]:
+    return json.loads((corpus_dir / "kibana-objects" / path).read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize(("path", "order"), [
+    ("rock-dashboards/rock-ecs/visualization/12938910-19a0-11e7-85aa-cd4a4afebcf7.json",
+     ["metric", "bucket", "metric"]),
+    ("rock-dashboards/rock-ecs/visualization/0672b950-47d8-11e8-bb80-b7240cd6c2af.json",
+     ["bucket", "metric", "metric", "metric"]),
+])
+def test_corpus_aggs_stored_buckets_first_come_back_in_that_order(corpus_dir: Path, path: str,
+                                                                  order: list[str]) -> None:
+    original = _corpus_object(corpus_dir, path)
+    compiled, decompiled = round_trip(original)
+    assert decompiled.data["agg_order"] == order and "aggs" not in decompiled.data  # metrics/buckets
+    assert vis_state(compiled)["aggs"] == vis_state(original)["aggs"]
+
+
+@pytest.mark.parametrize(("path", "absent"), [
+    ("package-storage/apache/visualization/apache-browsers.json", ["legendDisplay"]),
+    ("package-storage/apache/visualization/apache-error-logs-over-time.json",
+     ["categoryAxes", "valueAxes", "seriesParams"]),
+])
+def test_corpus_params_the_object_did_not_store_are_not_pushed(corpus_dir: Path, path: str,
+                                                               absent: list[str]) -> None:
+    original = _corpus_object(corpus_dir, path)
+    compiled, decompiled = round_trip(original)
+    assert set(absent) <= set(decompiled.data["unset_params"])
+    assert vis_state(compiled)["params"] == vis_state(original)["params"]  # defaults it stored come back too
+
+
+def test_corpus_visualization_without_vis_title_or_ui_state_is_pushed_without(corpus_dir: Path) -> None:
+    no_title = _corpus_object(corpus_dir, "package-storage/system/visualization/system-Number-of-Events.json")
+    compiled, decompiled = round_trip(no_title)
+    assert "vis_title" in decompiled.data["unset"] and "title" not in vis_state(compiled)
+    no_ui = _corpus_object(corpus_dir, "pfelk/pfelk/visualization/HAProxy-HTTP-Status-Codes.json")
+    compiled, decompiled = round_trip(no_ui)
+    assert "ui_state" in decompiled.data["unset"] and "uiStateJSON" not in compiled["attributes"]
+
+
+def test_corpus_filters_with_kibana7_display_values_keep_them(corpus_dir: Path) -> None:
+    original = _corpus_object(corpus_dir, "package-storage/system/visualization/"
+                                          "system-1b5f17d0-feea-11e9-8405-516218e3d268.json")
+    compiled, decompiled = round_trip(original)
+    assert decompiled.data["filter_display_values"] is True
+    assert all("meta" not in f for f in decompiled.data["filters"])  # still the compact filters
+    assert search_source(compiled)["filter"] == search_source(original)["filter"]
