@@ -17,15 +17,13 @@ from kibana_sync.kinds.dashboard.controls import decompile_controls
 from kibana_sync.kinds.dashboard.layout import Placement, Point, layout
 from kibana_sync.kinds.dashboard.model import DashboardModel, Options, duration_text
 from kibana_sync.kinds.dashboard.panels.common import DEFAULT_PANEL_HEIGHT, DEFAULT_PANEL_WIDTH, PanelCommon
-from kibana_sync.kinds.dashboard.panels.stored import decompile_panel, derived_panel_ids
+from kibana_sync.kinds.dashboard.panels.stored import decompile_panel, derived_panel_ids, named_by_position
 from kibana_sync.query.filters import compact_filter, inject, normalise_filter
 from kibana_sync.source.model import Model
 
 # optionsJSON keys in Kibana's order, with the YAML option each one is.
 OPTION_KEYS = {"useMargins": "use_margins", "syncColors": "sync_colors", "syncCursor": "sync_cursor",
                "syncTooltips": "sync_tooltips", "hidePanelTitles": "hide_panel_titles"}
-# A 7.x search-source leftover that no Kibana reads any more.
-IGNORED_SOURCE_KEYS = ("version",)
 
 
 def normalise_dashboard_filter(f: Any) -> Any:
@@ -68,7 +66,11 @@ def decompile_dashboard(obj: dict[str, Any]) -> Decompiled:
         used.extend(panel_refs)
     else:
         raw["panelsJSON"] = obj["attributes"]["panelsJSON"]
-    attrs.pop("hits", None)  # a view counter Kibana no longer reads
+    hits = attrs.pop("hits", None)
+    if type(hits) is int:
+        data["hits"] = hits
+    elif hits is not None:
+        raw["hits"] = hits
     if attrs.pop("version", 1) != 1:
         raw["version"] = obj["attributes"]["version"]
     raw.update(attrs)  # anything newer: kept verbatim
@@ -122,6 +124,9 @@ def _decompile_options(attrs: dict[str, Any], data: dict[str, Any], raw: dict[st
         changed = {OPTION_KEYS[k]: v for k, v in options.items() if v != defaults[k]}
         if changed:
             data["options"] = changed
+        unset = [name for key, name in OPTION_KEYS.items() if key not in options]
+        if unset:
+            data.setdefault("unset", []).extend(unset)
     else:
         raw["optionsJSON"] = stored
 
@@ -137,9 +142,11 @@ def _decompile_search_source(attrs: dict[str, Any], refs: list[dict[str, str]], 
         if meta is not None:
             raw["kibanaSavedObjectMeta"] = meta
         return []
-    query, language, filters, used, highlight_all = parsed
+    query, language, filters, used, highlight_all, version = parsed
     if highlight_all is not None:
         data["highlight_all"] = highlight_all
+    if version is not None:
+        data["search_source_version"] = version
     if query:
         data["query"] = query
     if language != "kuery":
@@ -150,11 +157,11 @@ def _decompile_search_source(attrs: dict[str, Any], refs: list[dict[str, str]], 
 
 
 def _parse_search_source(source: Any, refs: list[dict[str, str]]
-                         ) -> tuple[str, str, list[Any], list[dict[str, str]], bool | None] | None:
-    """(query, language, filters, references used, highlightAll), or None when the search source is not just
-    those."""
-    if not isinstance(source, dict) or not set(source) <= {"query", "filter", "highlightAll", *IGNORED_SOURCE_KEYS} \
-            or not isinstance(source.get("highlightAll", False), bool):
+                         ) -> tuple[str, str, list[Any], list[dict[str, str]], bool | None, bool | None] | None:
+    """(query, language, filters, references used, highlightAll, version), or None when the search source is
+    not just those."""
+    if not isinstance(source, dict) or not set(source) <= {"query", "filter", "highlightAll", "version"} \
+            or not all(isinstance(source.get(k, False), bool) for k in ("highlightAll", "version")):
         return None
     query = source.get("query", {"query": "", "language": "kuery"})
     if not (isinstance(query, dict) and set(query) == {"query", "language"} and isinstance(query["query"], str)
@@ -170,7 +177,7 @@ def _parse_search_source(source: Any, refs: list[dict[str, str]]
     if any(isinstance(f.get("meta"), dict) and "indexRefName" in f["meta"] for f in inlined):
         return None  # a data view reference that is not where compile would put it
     out = [compact_filter(f, same=normalise_dashboard_filter) or copy.deepcopy(f) for f in inlined]
-    return query["query"], query["language"], out, used, source.get("highlightAll")
+    return query["query"], query["language"], out, used, source.get("highlightAll"), source.get("version")
 
 
 def _decompile_controls(attrs: dict[str, Any], refs: list[dict[str, str]], data: dict[str, Any],
@@ -192,17 +199,36 @@ def _decompile_controls(attrs: dict[str, Any], refs: list[dict[str, str]], data:
 
 def _decompile_panels(dashboard_id: str, stored_panels: list[dict[str, Any]], refs: list[dict[str, str]],
                       result: Decompiled) -> tuple[list[dict[str, Any]], list[dict[str, str]]]:
+    decompiled = [decompile_panel(stored, refs) for stored in stored_panels]
+    lacking = [d.lacks_enhancements for d in decompiled if d.compact]
+    if lacking and all(lacking):
+        result.data.setdefault("unset", []).append("panel_enhancements")
+    else:  # some panels have it: each that lacks it says so
+        for panel in decompiled:
+            if panel.lacks_enhancements:
+                panel.data["unset"] = ["enhancements"]
     panels, used = [], []
-    for stored in stored_panels:
-        decompiled = decompile_panel(stored, refs)
-        panels.append(decompiled.data)
-        used.extend(decompiled.used_references)
-        if decompiled.compact:
+    for panel in decompiled:
+        panels.append(panel.data)
+        used.extend(panel.used_references)
+        if panel.compact:
             result.compact_parts += 1
         else:
             result.raw_parts += 1
+    if named_by_position(stored_panels, refs):
+        result.data["panel_ref_names"] = "by_position"
+    _hoist_panel_version(result.data, [p for p, d in zip(panels, decompiled, strict=True) if d.compact])
     _drop_implied_keys(dashboard_id, panels)
     return panels, used
+
+
+def _hoist_panel_version(data: dict[str, Any], compact: list[dict[str, Any]]) -> None:
+    """When every compact panel records the same Kibana version, say it once on the dashboard."""
+    versions = {p.get("version") for p in compact}
+    if len(versions) == 1 and None not in versions:
+        data["panel_version"] = versions.pop()
+        for panel in compact:
+            del panel["version"]
 
 
 def _drop_implied_keys(dashboard_id: str, panels: list[dict[str, Any]]) -> None:

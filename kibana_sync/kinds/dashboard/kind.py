@@ -23,10 +23,8 @@ from kibana_sync.kinds.base import Decompiled, Entry, Kind
 from kibana_sync.kinds.dashboard.check import check_dashboard
 from kibana_sync.kinds.dashboard.controls import compile_controls, normalise_controls
 from kibana_sync.kinds.dashboard.decompile import (
-    IGNORED_SOURCE_KEYS,
     OPTION_KEYS,
     decompile_dashboard,
-    default_options,
     normalise_dashboard_filter,
 )
 from kibana_sync.kinds.dashboard.layout import layout
@@ -77,8 +75,11 @@ class DashboardKind(Kind):
         filters, references = compile_filters(m.filters, m.data_view)
         panels = []
         panel_ids = derived_panel_ids(entry.id, [p.title for p in m.panels], [p.id for p in m.panels])
-        for panel, panel_index, box in zip(m.panels, panel_ids, layout(m.panels), strict=True):
-            stored, panel_refs = compile_panel(panel, panel_index, box, ctx)
+        by_position = m.panel_ref_names == "by_position"
+        for position, (panel, panel_index, box) in enumerate(zip(m.panels, panel_ids, layout(m.panels), strict=True)):
+            stored, panel_refs = compile_panel(panel, panel_index, box, ctx, m.panel_version,
+                                               enhancements="panel_enhancements" not in m.unset,
+                                               position=position if by_position else None)
             panels.append(stored)
             references.extend(panel_refs)
         default_data_view = project.resolve(m.data_view) if m.data_view is not None else None
@@ -92,11 +93,14 @@ class DashboardKind(Kind):
         source: dict[str, Any] = {"query": {"query": m.query, "language": m.query_language}, "filter": filters}
         if m.highlight_all is not None:
             source = {"highlightAll": m.highlight_all, **source}
+        if m.search_source_version is not None:
+            source["version"] = m.search_source_version
         attributes: dict[str, Any] = {
             "title": m.title,
             "description": m.description,
             "panelsJSON": dumps_embedded(panels),
-            "optionsJSON": dumps_embedded({key: getattr(m.options, name) for key, name in OPTION_KEYS.items()}),
+            "optionsJSON": dumps_embedded({key: getattr(m.options, name) for key, name in OPTION_KEYS.items()
+                                           if name not in m.unset}),
             "version": 1,
             "timeRestore": m.time is not None,
             "kibanaSavedObjectMeta": {"searchSourceJSON": dumps_embedded(source)},
@@ -107,6 +111,8 @@ class DashboardKind(Kind):
                 attributes["refreshInterval"] = _stored_refresh(m.refresh)
         if controls is not None:
             attributes["controlGroupInput"] = controls
+        if m.hits is not None:
+            attributes["hits"] = m.hits
         attributes.update(copy.deepcopy(m.raw_attributes))
         return saved_object("dashboard", entry.id, attributes, references)
 
@@ -122,7 +128,6 @@ class DashboardKind(Kind):
         attrs = dict(out.get("attributes", {}))
         attrs.setdefault("description", "")
         attrs.setdefault("version", 1)
-        attrs.pop("hits", None)
         references = list(out.get("references", []))
         panels = loads_embedded(attrs.get("panelsJSON", "[]"))
         if isinstance(panels, list):
@@ -133,15 +138,11 @@ class DashboardKind(Kind):
                 normal.append(panel)
             panels = normal
         attrs["panelsJSON"] = panels
-        options = loads_embedded(attrs.get("optionsJSON", "{}"))
-        if isinstance(options, dict):
-            options = {**default_options(), **options}
-        attrs["optionsJSON"] = options
+        attrs["optionsJSON"] = loads_embedded(attrs.get("optionsJSON", "{}"))
         meta = dict(attrs.get("kibanaSavedObjectMeta", {}))
         source = loads_embedded(meta.get("searchSourceJSON", "{}"))
         if isinstance(source, dict):
-            source = {"query": {"query": "", "language": "kuery"}, "filter": [],
-                      **{k: v for k, v in source.items() if k not in IGNORED_SOURCE_KEYS}}
+            source = {"query": {"query": "", "language": "kuery"}, "filter": [], **source}
             if isinstance(source["filter"], list):
                 source["filter"] = [normalise_dashboard_filter(f) for f in source["filter"]]
         meta["searchSourceJSON"] = source

@@ -64,10 +64,16 @@ class Options(Model):
     hide_panel_titles: bool = False
 
 
+# Options a stored optionsJSON may lack (Kibana 7 had no sync_* options), and the panels' empty enhancements.
+UnsetKey = Literal["use_margins", "sync_colors", "sync_cursor", "sync_tooltips", "hide_panel_titles",
+                   "panel_enhancements"]
+
 # raw_attributes keys and the compact keys that write the same attribute: both at once is a conflict.
 _RAW_ATTRIBUTE_OWNERS = {
     "title": ("title",), "description": ("description",), "panelsJSON": ("panels",),
-    "optionsJSON": ("options",), "kibanaSavedObjectMeta": ("query", "query_language", "filters", "highlight_all"),
+    "optionsJSON": ("options",),
+    "kibanaSavedObjectMeta": ("query", "query_language", "filters", "highlight_all", "search_source_version"),
+    "hits": ("hits",),
     "timeRestore": ("time",), "timeFrom": ("time",), "timeTo": ("time",), "refreshInterval": ("refresh",),
     "controlGroupInput": ("controls", "control_group"),
 }
@@ -90,15 +96,36 @@ class DashboardModel(Model):
                                   "object kept verbatim")
     highlight_all: bool | None = Field(default=None, description="the search source's highlightAll flag, kept as "
                                                                  "stored (Kibana dashboards before 8 wrote it)")
+    search_source_version: bool | None = Field(
+        default=None, description="the search source's `version` flag, kept as stored (Kibana 7 wrote it)")
     options: Options = Field(default_factory=Options)
     controls: list[Control] = Field(default_factory=list, description="controls above the panels: "
                                     "{options_list: field} | {range_slider: field} | {time_slider: true}")
     control_group: ControlGroup | None = Field(default=None, description="the controls' group settings")
+    hits: int | None = Field(default=None, description="Kibana's view counter as stored (Kibana 8.11 reads it "
+                                                       "nowhere; kept so a push writes what Kibana held)")
+    unset: list[UnsetKey] = Field(
+        default_factory=list, description="what the stored dashboard lacks, so a push leaves it out too: an "
+        "option (its optionsJSON key), or panel_enhancements (panels without drilldowns have no "
+        "embeddableConfig.enhancements)")
+    panel_version: str | None = Field(
+        default=None, description="the Kibana version every panel records (a panel's own `version` wins); "
+                                  "Kibana 8.11 writes none, older ones did")
+    panel_ref_names: Literal["by_position"] | None = Field(
+        default=None, description="by_position: library panels name their reference panel_<position> and "
+                                  "have no type, as Kibana 7 stored them; default: Kibana 8's naming")
     panels: list[Panel] = Field(default_factory=list)
     raw_attributes: dict[str, Any] = Field(
         default_factory=dict, description="attributes kept verbatim from an export")
     raw_references: list[dict[str, str]] = Field(
         default_factory=list, description="references kept verbatim from an export")
+
+    @model_validator(mode="after")
+    def _unset_options_are_not_also_set(self) -> DashboardModel:
+        clash = sorted(key for key in self.unset if key in self.options.model_fields_set)
+        if clash:
+            raise ValueError(f"{', '.join(clash)} listed in unset but also set in options; keep one")
+        return self
 
     @model_validator(mode="after")
     def _raw_attributes_do_not_shadow_compact_keys(self) -> DashboardModel:

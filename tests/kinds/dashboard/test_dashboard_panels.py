@@ -54,10 +54,16 @@ def test_a_7x_panel_named_by_its_reference_becomes_a_library_visualization(corpu
     target = next(r for r in obj["references"] if r["name"] == "panel_0")
     data, built = exported_and_built(obj)
     assert data["panels"][0]["visualization"] == target["id"]
+    # and compiles back named as Kibana 7 named it, not renumbered by panelIndex (which is "1" here)
+    assert data["panel_ref_names"] == "by_position"
     panel = panels_of(built)[0]
+    assert "type" not in panel and panel["panelRefName"] == "panel_0"
+    assert target in built["references"]
+    # without the key, Kibana 8's naming
+    del data["panel_ref_names"]
+    panel = panels_of(build(data))[0]
     index = panel["panelIndex"]
     assert (panel["type"], panel["panelRefName"]) == ("visualization", f"panel_{index}")
-    assert {"id": target["id"], "name": f"{index}:panel_{index}", "type": "visualization"} in built["references"]
 
 
 @pytest.mark.parametrize("key", ["visualization", "lens", "map", "links", "search"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 from pydantic import Field, model_validator
 
@@ -37,11 +37,17 @@ class PanelCommon(Model):
     id: str | None = Field(default=None, description="panelIndex; derived from the dashboard id and title if unset")
     title: str | None = None
     description: str | None = None
-    hide_title: bool = False
+    hide_title: bool | None = Field(default=None, description="hide the panel's title (Kibana's hidePanelTitles); "
+                                    "false is written only when said")
     time: TimeRange | None = Field(default=None, description="a time range of its own, instead of the dashboard's")
     at: GridPosition | None = Field(default=None, description="explicit grid position; default: flow like text")
     w: int = Field(default=DEFAULT_PANEL_WIDTH, description="width in grid columns (48 = full width)")
     h: int = Field(default=DEFAULT_PANEL_HEIGHT, description="height in grid rows")
+    version: str | None = Field(default=None, description="the Kibana version the stored panel records, kept "
+                                "from an export (Kibana 8.11 writes none)")
+    unset: list[Literal["enhancements"]] = Field(
+        default_factory=list, description="what the stored panel lacks: enhancements (no empty "
+                                          "embeddableConfig.enhancements, as before Kibana 7.10)")
     drilldowns: list[Drilldown] = Field(
         default_factory=list, description="actions on a click: {to_dashboard: id, ...} or {url: template, ...}")
     raw_config: dict[str, Any] = Field(
@@ -49,7 +55,7 @@ class PanelCommon(Model):
 
     @model_validator(mode="after")
     def _raw_config_does_not_shadow_compact_keys(self) -> PanelCommon:
-        compact = {"hidePanelTitles": self.hide_title, "description": self.description is not None,
+        compact = {"hidePanelTitles": self.hide_title is not None, "description": self.description is not None,
                    "timeRange": self.time is not None, "enhancements": bool(self.drilldowns),
                    **dict.fromkeys(self.content_config_keys, True)}
         clash = sorted(k for k in self.raw_config if compact.get(k))
@@ -57,6 +63,19 @@ class PanelCommon(Model):
             raise ValueError(f"raw_config sets {', '.join(clash)}, which this panel's own keys already write; "
                              f"remove {'it' if len(clash) == 1 else 'them'} from raw_config")
         return self
+
+
+class ByValueVisPanel(PanelCommon):
+    """A panel stored as a by-value legacy visualization (``embeddableConfig.savedVis``)."""
+
+    # savedVis.id as the panel type writes it: "" or absent (None); Kibana has written both for by-value ones
+    default_vis_id: ClassVar[str | None] = None
+
+    vis_id: str | None = Field(default=None, description="savedVis.id, kept from an export only when it is not "
+                                                         "what this panel type writes (null: no id at all)")
+
+    def stored_vis_id(self) -> str | None:
+        return self.vis_id if "vis_id" in self.model_fields_set else self.default_vis_id
 
 
 @dataclass

@@ -11,7 +11,7 @@ from typing import Any, ClassVar
 from pydantic import Field
 
 from kibana_sync.kinds.dashboard.panels.common import (
-    PanelCommon,
+    ByValueVisPanel,
     PanelContent,
     PanelContext,
     PanelRef,
@@ -27,7 +27,7 @@ SEARCH_SOURCE_INDEX = "kibanaSavedObjectMeta.searchSourceJSON.index"
 SAVED_SEARCH = "search_0"
 
 
-class SavedVisPanel(PanelCommon):
+class SavedVisPanel(ByValueVisPanel):
     """A legacy (aggregation-based, TSVB, Vega, ...) visualization stored in the dashboard, decoded."""
 
     content_config_keys: ClassVar[frozenset[str]] = frozenset({"savedVis"})
@@ -87,8 +87,7 @@ class SavedVisType(PanelType):
         saved_vis = config.get("savedVis")
         if isinstance(saved_vis, dict) and saved_vis.get("id", "") == "":
             # by value: no saved-object id (Kibana writes "" or nothing) and no title is an empty one
-            config["savedVis"] = {"title": "", "description": "",
-                                  **{k: v for k, v in saved_vis.items() if k != "id"}}
+            config["savedVis"] = {"title": "", "description": "", **saved_vis}
 
     def references(self, panel: SavedVisPanel) -> list[PanelRef]:
         out = [] if panel.data_view is None else [PanelRef("data_view", panel.data_view, ("data_view",))]

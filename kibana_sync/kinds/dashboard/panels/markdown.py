@@ -6,15 +6,16 @@ from typing import Any, ClassVar
 
 from pydantic import Field
 
-from kibana_sync.kinds.dashboard.panels.common import PanelCommon, PanelContent, PanelContext, PanelType
+from kibana_sync.kinds.dashboard.panels.common import ByValueVisPanel, PanelContent, PanelContext, PanelType
 
 _MARKDOWN_DATA = {"aggs": [], "searchSource": {"query": {"query": "", "language": "kuery"}, "filter": []}}
 
 
-class MarkdownPanel(PanelCommon):
+class MarkdownPanel(ByValueVisPanel):
     """Markdown text, stored by Kibana as a by-value legacy visualization of type markdown."""
 
     content_config_keys: ClassVar[frozenset[str]] = frozenset({"savedVis"})
+    default_vis_id: ClassVar[str | None] = ""
 
     markdown: str
     font_size: int = Field(default=12, gt=0)
@@ -56,7 +57,6 @@ class MarkdownType(PanelType):
         saved_vis = config.get("savedVis")
         if isinstance(saved_vis, dict) and saved_vis.get("type") == "markdown":
             vis = dict(saved_vis)
-            vis.pop("id", None)  # by-value visualizations have no saved-object id; Kibana writes "" or nothing
             vis.setdefault("title", "")
             vis.setdefault("description", "")
             vis["data"] = _MARKDOWN_DATA  # a markdown visualization reads no data

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kibana_sync.kinds.dashboard.layout import Box
-from kibana_sync.kinds.dashboard.panels.common import PanelCommon, PanelContext, PanelRef
+from kibana_sync.kinds.dashboard.panels.common import ByValueVisPanel, PanelCommon, PanelContext, PanelRef
 from kibana_sync.kinds.dashboard.panels.drilldowns import (
     compile_drilldowns,
     decompile_drilldowns,
@@ -61,30 +61,66 @@ def panel_references(panel: PanelCommon) -> list[PanelRef]:
 
 # --- compile -------------------------------------------------------------------------------------------------
 
-def compile_panel(panel: PanelCommon, panel_index: str, box: Box,
-                  ctx: PanelContext) -> tuple[dict[str, Any], list[dict[str, str]]]:
-    """The stored panel and the dashboard references it adds."""
+def compile_panel(panel: PanelCommon, panel_index: str, box: Box, ctx: PanelContext,
+                  default_version: str | None = None, enhancements: bool = True,
+                  position: int | None = None) -> tuple[dict[str, Any], list[dict[str, str]]]:
+    """The stored panel and the dashboard references it adds. ``default_version`` is the dashboard's
+    ``panel_version``; ``enhancements`` False leaves an empty ``enhancements`` out (Kibana before 7.10);
+    ``position`` (the panel's place in panelsJSON) names a library reference as Kibana 7 did."""
     grid = {"x": box.x, "y": box.y, "w": box.w, "h": box.h, "i": panel_index}
-    enhancements, drilldown_refs = compile_drilldowns(panel.drilldowns, panel_index, ctx.resolve)
+    stored_enhancements, drilldown_refs = compile_drilldowns(panel.drilldowns, panel_index, ctx.resolve)
     if isinstance(panel, RawPanel):
-        return _compile_raw(panel, panel_index, grid, enhancements), [*panel.references, *drilldown_refs]
+        return _compile_raw(panel, panel_index, grid, stored_enhancements), [*panel.references, *drilldown_refs]
     type_ = panel_type(panel)
     if type_ is None:
         raise TypeError(f"unknown panel model {type(panel).__name__}")
     content = type_.compile(panel, panel_index, ctx)
-    config = {**content.config, "enhancements": enhancements}
+    config = dict(content.config)
+    if isinstance(panel, ByValueVisPanel):
+        config["savedVis"] = _with_vis_id(config["savedVis"], panel.stored_vis_id())
+    if (enhancements and "enhancements" not in panel.unset) or stored_enhancements:
+        config["enhancements"] = stored_enhancements
     _apply_common_config(panel, config)
     stored: dict[str, Any] = {"type": content.type, "gridData": grid, "panelIndex": panel_index,
                               "embeddableConfig": config}
+    version = panel.version or default_version
+    if version is not None:
+        stored["version"] = version
     if panel.title is not None:
         stored["title"] = panel.title
     stored.update(content.extra)
-    return stored, [*content.references, *drilldown_refs]
+    references = content.references
+    if position is not None and "panelRefName" in stored:
+        stored, references = _named_by_position(stored, references, position)
+    return stored, [*references, *drilldown_refs]
+
+
+def _named_by_position(stored: dict[str, Any], references: list[dict[str, str]], position: int
+                       ) -> tuple[dict[str, Any], list[dict[str, str]]]:
+    """Kibana 7's ``extractReferences``: ``panelRefName`` and the reference are ``panel_<position>``, and the
+    panel's ``type`` is left to the reference."""
+    old, new = f"{stored['panelIndex']}:{stored['panelRefName']}", f"panel_{position}"
+    panel = {k: v for k, v in stored.items() if k != "type"}
+    panel["panelRefName"] = new
+    return panel, [{**r, "name": new} if r["name"] == old else r for r in references]
+
+
+def named_by_position(stored_panels: list[dict[str, Any]], references: list[dict[str, str]]) -> bool:
+    """Whether every library panel names its reference the way Kibana 7 did (see ``_named_by_position``)."""
+    names = {r.get("name") for r in references}
+    library = [(i, p) for i, p in enumerate(stored_panels) if "panelRefName" in p]
+    return bool(library) and all(p["panelRefName"] == f"panel_{i}" and "type" not in p and p["panelRefName"] in names
+                                 for i, p in library)
+
+
+def _with_vis_id(saved_vis: dict[str, Any], vis_id: str | None) -> dict[str, Any]:
+    rest = {k: v for k, v in saved_vis.items() if k != "id"}
+    return rest if vis_id is None else {"id": vis_id, **rest}  # first, where the 8.11 editor writes it
 
 
 def _apply_common_config(panel: PanelCommon, config: dict[str, Any]) -> None:
-    if panel.hide_title:
-        config["hidePanelTitles"] = True
+    if panel.hide_title is not None:
+        config["hidePanelTitles"] = panel.hide_title
     if panel.description is not None:
         config["description"] = panel.description
     if panel.time is not None:
@@ -103,7 +139,7 @@ def _compile_raw(panel: RawPanel, panel_index: str, grid: dict[str, Any],
     stored.setdefault("panelIndex", panel_index)
     if panel.title is not None:
         stored["title"] = panel.title
-    if panel.hide_title or panel.description is not None or panel.time is not None or panel.raw_config \
+    if panel.hide_title is not None or panel.description is not None or panel.time is not None or panel.raw_config \
             or panel.drilldowns:
         config = stored.setdefault("embeddableConfig", {})
         if panel.drilldowns:
@@ -119,6 +155,8 @@ class DecompiledPanel:
     data: dict[str, Any]  # the YAML mapping, with id/at/w/h all set (the dashboard drops what is implied)
     used_references: list[dict[str, str]]
     compact: bool
+    # a compact panel without drilldowns whose embeddableConfig has no `enhancements` (the dashboard says so)
+    lacks_enhancements: bool = False
 
 
 def decompile_panel(stored: dict[str, Any], references: list[dict[str, str]]) -> DecompiledPanel:
@@ -128,18 +166,39 @@ def decompile_panel(stored: dict[str, Any], references: list[dict[str, str]]) ->
     absorbed, _ = absorb_lens_references(stored, content_refs)
     resolved, library_ref = resolve_library_reference(absorbed, references)
     if _plain_grid(stored) and isinstance(stored.get("embeddableConfig", {}), dict):
-        normal = normalise_panel(resolved)
+        normal, vis_id = _without_vis_id(normalise_panel(resolved))
         if set(normal) <= _PANEL_KEYS and isinstance(normal.get("title", ""), str):
             for type_ in PANEL_TYPES:
                 data = type_.decompile(stored, normal, content_refs if library_ref is None else [])
+                if data is not None and issubclass(type_.model, ByValueVisPanel):
+                    stored_id = None if vis_id is _NO_VIS_ID else vis_id
+                    if stored_id != type_.model.default_vis_id:
+                        data["vis_id"] = stored_id
+                elif vis_id is not _NO_VIS_ID:
+                    continue  # a savedVis.id this panel type would not write back
                 if data is not None:
                     used = content_refs if type_.owns_panel_references else [library_ref] if library_ref else []
                     return _with_common_keys(normal, type_.model.content_config_keys, data, own_refs, used)
-    return _raw(stored, references)
+    return raw_panel(stored, references)
+
+
+_NO_VIS_ID = object()  # savedVis without an id
+
+
+def _without_vis_id(normal: dict[str, Any]) -> tuple[dict[str, Any], Any]:
+    """The panel with a string savedVis.id taken out (the common ``vis_id`` says it), and that id."""
+    config = normal.get("embeddableConfig")
+    saved_vis = config.get("savedVis") if isinstance(config, dict) else None
+    if not isinstance(saved_vis, dict) or not isinstance(saved_vis.get("id", ""), str):
+        return normal, _NO_VIS_ID
+    if "id" not in saved_vis:
+        return normal, _NO_VIS_ID
+    vis = {k: v for k, v in saved_vis.items() if k != "id"}
+    return {**normal, "embeddableConfig": {**config, "savedVis": vis}}, saved_vis["id"]
 
 
 # The top-level keys of a stored panel (after normalise_panel) that the common keys and the types say.
-_PANEL_KEYS = {"type", "gridData", "panelIndex", "embeddableConfig", "title", "id"}
+_PANEL_KEYS = {"type", "gridData", "panelIndex", "embeddableConfig", "title", "id", "version"}
 
 
 def _with_common_keys(normal: dict[str, Any], content_keys: frozenset[str], data: dict[str, Any],
@@ -149,6 +208,10 @@ def _with_common_keys(normal: dict[str, Any], content_keys: frozenset[str], data
     common = _common_data(normal)
     config = normal.get("embeddableConfig", {})
     said = set(content_keys) | {k for k, key in _CONFIG_KEY_OF.items() if key in common}
+    if "enhancements" not in config:
+        extra = {k: v for k, v in config.items() if k not in said}
+        return DecompiledPanel({**common, **data, **({"raw_config": extra} if extra else {})}, used, compact=True,
+                               lacks_enhancements=True)
     drilldowns = _drilldowns(config.get("enhancements"), normal["panelIndex"], own_refs)
     if drilldowns is not None:
         said.add("enhancements")
@@ -181,8 +244,10 @@ def _common_data(stored: dict[str, Any]) -> dict[str, Any]:
     config = stored.get("embeddableConfig", {})
     if isinstance(config.get("description"), str):
         data["description"] = config["description"]
-    if config.get("hidePanelTitles") is True:
-        data["hide_title"] = True
+    if isinstance(config.get("hidePanelTitles"), bool):
+        data["hide_title"] = config["hidePanelTitles"]
+    if isinstance(stored.get("version"), str):
+        data["version"] = stored["version"]
     time_range = config.get("timeRange")
     if isinstance(time_range, dict) and set(time_range) == {"from", "to"} \
             and all(isinstance(v, str) for v in time_range.values()):
@@ -199,7 +264,8 @@ def _plain_grid(stored: dict[str, Any]) -> bool:
             and isinstance(stored.get("panelIndex"), str) and grid["i"] == stored["panelIndex"])
 
 
-def _raw(stored: dict[str, Any], references: list[dict[str, str]]) -> DecompiledPanel:
+def raw_panel(stored: dict[str, Any], references: list[dict[str, str]]) -> DecompiledPanel:
+    """The panel kept verbatim (``raw``), with only its id, title and position said compactly."""
     raw = dict(stored)
     data: dict[str, Any] = {}
     if isinstance(raw.get("panelIndex"), str):  # else (missing, or a 7.x number) it stays in raw, verbatim
@@ -265,14 +331,12 @@ def normalise_stored_panel(stored: dict[str, Any], references: list[dict[str, st
 
 def normalise_panel(stored: dict[str, Any]) -> dict[str, Any]:
     """The comparable form of one stored panel, with the defaults Kibana applies when it loads the panel."""
-    panel = {k: v for k, v in stored.items() if k != "version"}  # 8.11 drops the panel version on save
+    panel = dict(stored)
     config = dict(panel.get("embeddableConfig", {}))
     if "title" in config:  # on load, embeddableConfig wins over the panel's own title
         panel["title"] = config.pop("title")
-    if config.get("enhancements", _NO_ENHANCEMENTS) == _NO_ENHANCEMENTS:
-        config["enhancements"] = {}  # no drilldowns, however written
-    if config.get("hidePanelTitles") is False:
-        del config["hidePanelTitles"]
+    if config.get("enhancements") == _NO_ENHANCEMENTS:
+        config["enhancements"] = {}  # no drilldowns, in the UI's other form (addendum 5.2)
     for type_ in PANEL_TYPES:
         type_.normalise(panel, config)
     panel["embeddableConfig"] = config

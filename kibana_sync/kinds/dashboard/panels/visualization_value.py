@@ -19,7 +19,7 @@ from pydantic import Field, field_validator
 from kibana_sync.kibana.format import dumps_embedded, loads_embedded, reference_order
 from kibana_sync.kinds.base import Entry
 from kibana_sync.kinds.dashboard.panels.common import (
-    PanelCommon,
+    ByValueVisPanel,
     PanelContent,
     PanelContext,
     PanelRef,
@@ -40,7 +40,7 @@ _OBJECT_KEYS = ("id", "title", "description", "tags", "raw_attributes")
 _SAVED_VIS_KEYS = {"title", "description", "type", "params", "uiState", "data"}
 
 
-class VisualizationValuePanel(PanelCommon):
+class VisualizationValuePanel(ByValueVisPanel):
     content_config_keys: ClassVar[frozenset[str]] = frozenset({"savedVis"})
 
     vis: dict[str, Any] = Field(description="the visualization in the syntax of objects/visualizations/ "
