@@ -59,6 +59,12 @@ class SpaceView:
     found: dict[Key, dict[str, Any]] = field(default_factory=dict)
     listed: dict[Key, dict[str, Any]] = field(default_factory=dict)
 
+    @classmethod
+    def from_listing(cls, listed: dict[Key, dict[str, Any]], keys: Sequence[Key]) -> SpaceView:
+        """The view of a store whose one listing call returns every object in full (rules, connectors,
+        spaces, Elasticsearch objects): the wanted objects are the listed ones, no second read."""
+        return cls(found={k: listed[k] for k in keys if k in listed}, listed=listed)
+
 
 DONE = {WriteAction.CREATE: "created", WriteAction.UPDATE: "updated", WriteAction.RECREATE: "recreated"}
 

@@ -36,7 +36,7 @@ class ConnectorStore(Store):
 
     def read_space(self, client: KibanaClient, keys: Sequence[Key], types: Sequence[str]) -> SpaceView:
         listed = {(CONNECTOR, c["id"]): c for c in client.list_connectors()}
-        return SpaceView(found={k: listed[k] for k in keys if k in listed}, listed=listed)
+        return SpaceView.from_listing(listed, keys)
 
     def write(self, client: KibanaClient, writes: Sequence[Write]) -> list[WriteResult]:
         return one_at_a_time(writes, lambda w: self._write_one(client, w),

@@ -106,7 +106,7 @@ class ElasticsearchStore(Store):
         for type_, read in readers.items():
             for name, body in read().items():
                 listed[(type_, name)] = {"type": type_, "id": name, **body}
-        return SpaceView(found={k: listed[k] for k in keys if k in listed}, listed=listed)
+        return SpaceView.from_listing(listed, keys)
 
     def write(self, client: KibanaClient, writes: Sequence[Write]) -> list[WriteResult]:
         es = _elasticsearch(client, [w.key for w in writes])

@@ -45,7 +45,7 @@ class SpaceStore(Store):
             # spaces then go unlisted, so prune cannot remove the last one: the guard would refuse that anyway.
             return SpaceView()
         listed = {(SPACE, s["id"]): s for s in client.spaces()}
-        return SpaceView(found={k: listed[k] for k in keys if k in listed}, listed=listed)
+        return SpaceView.from_listing(listed, keys)
 
     def write(self, client: KibanaClient, writes: Sequence[Write]) -> list[WriteResult]:
         return one_at_a_time(writes, lambda w: self._write_one(client, w),
