@@ -84,3 +84,14 @@ def test_unknown_data_views_are_errors_and_external_ones_build(tmp_path: Path) -
     assert entry is not None
     assert entry.kind.compile(entry, external)["references"] == [
         {"id": "fleet", "name": "kibanaSavedObjectMeta.searchSourceJSON.index", "type": "index-pattern"}]
+
+
+def test_fields_follow_the_saved_search_even_when_another_kind_shares_its_id(tmp_path: Path) -> None:
+    # Ids are per kind: an ILM policy named like the saved search must not hide the search's data view.
+    for rel, text in (("searches/errors.yaml", "id: errors\ntitle: Errors\ndata_view: logs\n"),
+                      ("ilm_policies/errors.yaml", "phases:\n  hot:\n    actions:\n      rollover: {max_age: 7d}\n")):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text)
+    project = project_with(tmp_path, "title: t\ntype: table\nsearch: errors\nmetrics: [avg(byts)]\n")
+    warnings = messages(project, Severity.WARNING)
+    assert len(warnings) == 1 and "byts" in warnings[0] and "v.yaml:4:" in warnings[0], warnings
