@@ -13,6 +13,7 @@ from kibana_sync.lens.esql import compile_esql
 from kibana_sync.lens.filters import compile_lens_filters
 from kibana_sync.lens.layers import LAYER_ID, LAYER_REFERENCE_PREFIX, REFERENCE_LAYER_ID, column_id
 from kibana_sync.lens.slots import bucket_slots, metric_slots
+from kibana_sync.lens.stored_keys import apply_stored_as
 
 
 class LayerBuilder:
@@ -69,6 +70,14 @@ def default_other_bucket(chart: LensChart) -> bool:
 def compile_lens(chart: LensChart, data_view_id: str | None, field_type: FieldType) -> dict[str, Any]:
     """The Lens attributes for ``chart`` (what goes into a panel's ``embeddableConfig.attributes``); an ES|QL
     chart reads no data view, so ``data_view_id`` may then be None."""
+    attributes = compile_editor_form(chart, data_view_id, field_type)
+    if chart.stored is not None:
+        apply_stored_as(attributes, chart.stored, data_view_id)
+    return attributes
+
+
+def compile_editor_form(chart: LensChart, data_view_id: str | None, field_type: FieldType) -> dict[str, Any]:
+    """The Lens attributes the 8.11 editor would store for ``chart`` (its ``stored:`` key not applied)."""
     if chart.esql is not None:
         return compile_esql(chart)
     if data_view_id is None:

@@ -13,6 +13,7 @@ from pydantic import BeforeValidator, Field, model_validator
 
 from kibana_sync.lens.formula import parse_formula
 from kibana_sync.lens.metrics import MetricCall, parse_metric
+from kibana_sync.lens.stored_keys import StoredAs
 from kibana_sync.query.filters import Filter
 from kibana_sync.source.model import Model, Ref
 
@@ -229,6 +230,8 @@ class LensChart(Model):
     raw_state: dict[str, Any] = Field(default_factory=dict, description="Lens state keys kept verbatim")
     raw_attributes: dict[str, Any] = Field(default_factory=dict,
                                            description="Lens attributes kept verbatim (e.g. a stored title)")
+    stored: StoredAs | None = Field(default=None, description="how the stored chart differs from what compile "
+                                    "writes today (charts saved by older editors); written by export")
 
     @model_validator(mode="before")
     @classmethod

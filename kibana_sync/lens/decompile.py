@@ -13,34 +13,40 @@ from pydantic import ValidationError
 
 from kibana_sync.lens.charts.families import family_for_visualization_type
 from kibana_sync.lens.columns import unknown_field_type
-from kibana_sync.lens.compile import compile_lens
+from kibana_sync.lens.compile import compile_editor_form, compile_lens
 from kibana_sync.lens.config import LensChart
 from kibana_sync.lens.esql import EsqlReader
 from kibana_sync.lens.layers import LAYER_ID, REFERENCE_LAYER_ID
 from kibana_sync.lens.normalise import formbased_layers, normalise_lens
 from kibana_sync.lens.reading import ChartReader, Inexpressible
+from kibana_sync.lens.stored_keys import read_stored_as
 from kibana_sync.lens.text_based import text_based_layers
 
 _STATE_KEYS = ("visualization", "query", "filters", "datasourceStates")
 
 
-def decompile_lens(attributes: dict[str, Any], *, normalised: bool = False) -> dict[str, Any] | None:
+def decompile_lens(attributes: dict[str, Any], *, normalised: bool = False,
+                   stored: dict[str, Any] | None = None) -> dict[str, Any] | None:
     """The compact mapping (with ``data_view``), or None when only the raw attributes are exact.
 
     ``normalised``: the attributes are already ``normalise_lens``'s output (a dashboard has normalised its
-    panels anyway), so they are not normalised a second time.
+    panels anyway), so they are not normalised a second time; ``stored`` then gives the attributes as stored,
+    so that the chart records how they differ from what compile writes (its ``stored:`` key).
     """
     try:
-        return decompile_or_explain(attributes, normalised=normalised)
+        return decompile_or_explain(attributes, normalised=normalised, stored=stored)
     except Inexpressible:
         return None
     except (LookupError, TypeError, AttributeError):  # malformed attributes: the caller keeps them raw
         return None
 
 
-def decompile_or_explain(attributes: dict[str, Any], *, normalised: bool = False) -> dict[str, Any]:
+def decompile_or_explain(attributes: dict[str, Any], *, normalised: bool = False,
+                         stored: dict[str, Any] | None = None) -> dict[str, Any]:
     """Like ``decompile_lens`` but raises Inexpressible saying why (used by tests and reports)."""
     normal = attributes if normalised else normalise_lens(attributes)
+    if stored is None and not normalised:
+        stored = attributes
     family = family_for_visualization_type(normal.get("visualizationType") or "")
     if family is None:
         raise Inexpressible(f"visualization {normal.get('visualizationType')}")
@@ -60,6 +66,11 @@ def decompile_or_explain(attributes: dict[str, Any], *, normalised: bool = False
     _keep_differences(reader, data)
     if _compiled(data, reader.data_view) != normal:
         raise Inexpressible("compiled form differs")
+    if stored is not None:
+        editor_form = compile_editor_form(LensChart.model_validate(data), reader.data_view, unknown_field_type)
+        stored_as = read_stored_as(stored, editor_form, reader.data_view)
+        if stored_as:
+            data["stored"] = stored_as
     return data
 
 

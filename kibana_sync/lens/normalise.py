@@ -83,13 +83,13 @@ def _migrate(attributes: dict[str, Any], state: dict[str, Any]) -> bool:
     for layer in formbased_layers(state).values():
         for column in layer.get("columns", {}).values():
             operation = column.get("operationType")
-            params = column.setdefault("params", {})
+            params = column.get("params") or {}
             if operation == "count":
                 column["sourceField"] = RECORDS_FIELD  # 8.1.0
             elif operation == "last_value" and not isinstance(params.get("showArrayValues"), bool):
-                params["showArrayValues"] = True  # 8.2.0
+                column.setdefault("params", {})["showArrayValues"] = True  # 8.2.0
             elif operation == "date_histogram" and was_indexpattern:
-                params.setdefault("includeEmptyRows", True)  # 8.2.0
+                column.setdefault("params", {}).setdefault("includeEmptyRows", True)  # 8.2.0
     return was_indexpattern
 
 
@@ -152,7 +152,7 @@ def _layer_defaults(layer: dict[str, Any]) -> None:
     for column in layer.get("columns", {}).values():
         if column.get("customLabel") is False:
             del column["customLabel"]
-        params = column.get("params", {})
+        params = column.setdefault("params", {})
         operation = column.get("operationType")
         column.setdefault("scale", _default_scale(column))
         if operation == "terms":
@@ -195,9 +195,16 @@ def _default_scale(column: dict[str, Any]) -> str:
 
 
 def _canonical_ids(attributes: dict[str, Any], state: dict[str, Any]) -> None:
+    rename = _id_mapping(state)
+    if rename is not None:
+        _rename_ids(attributes, state, rename)
+
+
+def _id_mapping(state: dict[str, Any]) -> dict[str, str] | None:
+    """Old layer and column id -> canonical id, or None when ids are to stay as they are."""
     layers = formbased_layers(state)
     if not layers:
-        return
+        return None
     visualization = state.get("visualization") or {}
     layer_order = [layer.get("layerId") for layer in visualization.get("layers", [])]
     layer_order.append(visualization.get("layerId"))
@@ -210,14 +217,24 @@ def _canonical_ids(attributes: dict[str, Any], state: dict[str, Any]) -> None:
         names, number = _column_names(layers[layer_id], number)
         for old, new in names.items():
             if old in rename and rename[old] != new:
-                return  # the same id in two layers: leave ids as they are rather than guess
+                return None  # the same id in two layers: leave ids as they are rather than guess
             rename[old] = new
+    return rename
+
+
+def _rename_ids(attributes: dict[str, Any], state: dict[str, Any], rename: dict[str, str]) -> None:
+    layers = formbased_layers(state)
+    visualization = state.get("visualization") or {}
+    layer_order = [layer.get("layerId") for layer in visualization.get("layers", [])]
+    layer_order.append(visualization.get("layerId"))
+    ordered = [id_ for id_ in dict.fromkeys(layer_order) if id_ in layers]
+    ordered += [id_ for id_ in layers if id_ not in ordered]
     new_layers = {}
     for layer_id in ordered:
         layer = layers[layer_id]
         layer["columns"] = {rename.get(k, k): _rename_column(c, rename) for k, c in layer["columns"].items()}
         layer["columnOrder"] = [rename.get(c, c) for c in layer.get("columnOrder", [])]
-        new_layers[rename[layer_id]] = layer
+        new_layers[rename.get(layer_id, layer_id)] = layer
     state["datasourceStates"]["formBased"]["layers"] = new_layers
     state["visualization"] = rename_strings(visualization, rename)
     for reference in attributes.get("references", []):
@@ -225,6 +242,28 @@ def _canonical_ids(attributes: dict[str, Any], state: dict[str, Any]) -> None:
         if name.startswith(LAYER_REFERENCE_PREFIX) and name[len(LAYER_REFERENCE_PREFIX):] in rename:
             reference["name"] = LAYER_REFERENCE_PREFIX + rename[name[len(LAYER_REFERENCE_PREFIX):]]
     attributes["references"].sort(key=reference_order)
+
+
+def stored_with_canonical_ids(attributes: dict[str, Any]) -> dict[str, Any] | None:
+    """A copy of stored formBased Lens attributes as Kibana 8.11 holds them after import (the migrations
+    ``normalise_lens`` applies), with the ids ``normalise_lens`` gives and nothing else changed; None when that
+    is not possible."""
+    try:
+        out = copy.deepcopy(attributes)
+        state = out["state"]
+        _migrate(out, state)
+        normal = copy.deepcopy(out)
+        normal_state = normal["state"]
+        was_indexpattern = _migrate(normal, normal_state)
+        _defaults(normal, normal_state, was_indexpattern)
+        rename = _id_mapping(normal_state)
+        if rename is None or not isinstance(out.get("references", []), list):
+            return None
+        out.setdefault("references", [])
+        _rename_ids(out, state, rename)
+        return out
+    except (LookupError, TypeError, AttributeError):
+        return None
 
 
 def _column_names(layer: dict[str, Any], number: int) -> tuple[dict[str, str], int]:

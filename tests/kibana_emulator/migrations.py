@@ -23,6 +23,9 @@ from .errors import HttpError, internal_error
 
 SEMVER = re.compile(r"^(\d+)\.(\d+)\.(\d+)(?:-[0-9A-Za-z.-]+)?$")
 LENS_DATASOURCE_RENAME = "8.6.0"  # commonMigrateIndexPatternDatasource
+# x-pack/plugins/maps/server/saved_objects/saved_object_migrations.ts '7.9.0' -> removeBoundsFromSavedObject
+# (common/migrations/remove_bounds.ts): `delete attributes.bounds`, "an unused parameter from pre 7.8 saved objects"
+MAP_REMOVE_BOUNDS = "7.9.0"
 
 
 def parse_semver(value: str) -> tuple[int, int, int] | None:
@@ -112,6 +115,8 @@ class MigrationGate:
 def _run_type_migrations(type_: str, attributes: dict[str, Any], version: str) -> dict[str, Any]:
     if type_ == "dashboard" and _older_than(version, DASHBOARD_730):
         attributes = migrate_dashboard_730(attributes)
+    if type_ == "map" and "bounds" in attributes and _older_than(version, MAP_REMOVE_BOUNDS):
+        return {k: v for k, v in attributes.items() if k != "bounds"}
     if not _older_than(version, LENS_DATASOURCE_RENAME):
         return attributes
     if type_ == "lens":

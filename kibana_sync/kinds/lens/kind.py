@@ -77,7 +77,12 @@ class LensKind(Kind):
         data_view = project.resolve(m.data_view) if m.data_view is not None else None
         field_types = _field_types(project, data_view) if data_view is not None else unknown_field_type
         by_value = compile_lens(m.as_chart(), data_view, field_types)
-        return library_object(entry.id, by_value, m.title, m.description, tags)
+        obj = library_object(entry.id, by_value, m.title, m.description, tags)
+        if m.stored is not None and "description" in m.stored.unset:
+            del obj["attributes"]["description"]
+        elif m.stored is not None and "description" in m.stored.set:
+            obj["attributes"]["description"] = m.stored.set["description"]
+        return obj
 
     def decompile(self, obj: dict[str, Any]) -> Decompiled:
         attributes = obj.get("attributes", {})
@@ -92,6 +97,13 @@ class LensKind(Kind):
         if chart is not None and set(attributes) <= set(LIBRARY_ATTRIBUTES):
             if "tags" in chart:
                 chart["words"] = chart.pop("tags")
+            if attributes.get("description", "") is None or "description" not in attributes:
+                # packages and old editors stored no description, or null; Kibana keeps either as it was
+                stored = chart.setdefault("stored", {})
+                if "description" in attributes:
+                    stored["set"] = {**stored.get("set", {}), "description": None}
+                else:
+                    stored["unset"] = [*stored.get("unset", []), "description"]
             data.update(chart)
             return Decompiled(data, compact_parts=1)
         data["visualization_type"] = attributes.get("visualizationType")
@@ -135,7 +147,7 @@ def library_object(id_: str, by_value: dict[str, Any], title: str, description: 
 
 def _field_types(project: Project, data_view_id: str) -> FieldType:
     entry = project.get(data_view_id, "data_view")
-    if entry is None or entry.kind.name != "data_view":
+    if entry is None:
         return unknown_field_type
     return entry.model.field_type
 

@@ -101,3 +101,19 @@ def test_export_drops_bounds_with_a_warning() -> None:
     result = MAP.decompile(obj)
     assert "bounds" not in json.dumps(result.data)
     assert any("bounds" in w for w in result.warnings)
+
+
+def test_kibana_drops_bounds_on_import_of_a_pre_7_9_map_as_export_does(emulator_http, corpus_dir: Path) -> None:
+    """Kibana's map migration 7.9.0 (removeBoundsFromSavedObject) deletes ``bounds``, so the map Kibana holds
+    after importing an old map equals what export writes: no bounds (helk, a real 7.6 map)."""
+    from kibana_emulator.samples import data_view, import_objects
+
+    original = json.loads((corpus_dir / "kibana-objects/helk/helk/map/07a52530-7e48-11ea-809d-5972b5df304f.json")
+                          .read_text(encoding="utf-8"))
+    assert "bounds" in original["attributes"]
+    views = [data_view(r["id"]) for r in original["references"] if r["type"] == "index-pattern"]
+    response = import_objects(emulator_http, [*views, original])
+    assert response.json()["success"] is True, response.text
+    stored = emulator_http.get(f"/api/saved_objects/map/{original['id']}").json()
+    assert "bounds" not in stored["attributes"]
+    assert "bounds" not in json.dumps(MAP.decompile(original).data)

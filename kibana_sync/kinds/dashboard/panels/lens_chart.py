@@ -60,7 +60,9 @@ class LensChartType(PanelType):
         texts = {k: attributes.get(k, "") for k in ("title", "description")}
         if not all(isinstance(v, str) for v in texts.values()):
             return None
-        chart = decompile_lens({**attributes, "title": "", "description": ""}, normalised=True)
+        stored_attributes = stored.get("embeddableConfig", {}).get("attributes")
+        chart = decompile_lens({**attributes, "title": "", "description": ""}, normalised=True,
+                               stored=stored_attributes if isinstance(stored_attributes, dict) else None)
         if chart is None:
             return None
         data = dict(chart)
