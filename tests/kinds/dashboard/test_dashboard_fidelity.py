@@ -1,7 +1,7 @@
 """What export + build keep of a stored dashboard that ``normalise`` alone would forgive: the parts a Kibana
 7 dashboard has and 8.11 would not write (``hits``, panel ``version``, no ``enhancements``, the optionsJSON
 keys it lacks, the search source's ``version``, ``hidePanelTitles: false``, a by-value ``savedVis.id``,
-Kibana 7's positional library references). The push must write what Kibana held (issue 9), so each is
+Kibana 7's positional library references, a title kept in ``embeddableConfig``). The push must write what Kibana held (issue 9), so each is
 compared on the compiled object itself, for every dashboard of the corpus (all eras)."""
 
 from __future__ import annotations
@@ -49,7 +49,9 @@ def kept_parts(obj: dict[str, Any]) -> dict[str, Any]:
                     "enhancements" in p.get("embeddableConfig", {}),
                     p.get("embeddableConfig", {}).get("hidePanelTitles", "<absent>"),
                     p.get("embeddableConfig", {}).get("savedVis", {}).get("id", "<absent>"),
-                    p.get("panelRefName"), "type" in p) for p in panels if isinstance(p, dict)],
+                    p.get("panelRefName"), "type" in p,
+                    p.get("embeddableConfig", {}).get("title", "<absent>"), p.get("title", "<absent>"))
+                   for p in panels if isinstance(p, dict)],
         # a by-value Lens chart's references are the Lens code's to keep (layer ids are arbitrary there)
         "reference names": sorted(r["name"] for r in obj["references"]
                                   if not any(r["name"].startswith(f"{p.get('panelIndex')}:") for p in panels

@@ -178,8 +178,23 @@ def decompile_panel(stored: dict[str, Any], references: list[dict[str, str]]) ->
                     continue  # a savedVis.id this panel type would not write back
                 if data is not None:
                     used = content_refs if type_.owns_panel_references else [library_ref] if library_ref else []
-                    return _with_common_keys(normal, type_.model.content_config_keys, data, own_refs, used)
+                    return _title_where_stored(stored, _with_common_keys(normal, type_.model.content_config_keys,
+                                                                         data, own_refs, used))
     return raw_panel(stored, references)
+
+
+def _title_where_stored(stored: dict[str, Any], panel: DecompiledPanel) -> DecompiledPanel:
+    """A title Kibana 7 kept in embeddableConfig stays there (``raw_config``; it wins on load, as normalise
+    says), and ``title`` is then only the panel's own top-level one, if any."""
+    config = stored.get("embeddableConfig")
+    if not isinstance(config, dict) or "title" not in config:
+        return panel
+    data = {k: v for k, v in panel.data.items() if k != "title"}
+    if isinstance(stored.get("title"), str):
+        data["title"] = stored["title"]
+    data["raw_config"] = {**data.get("raw_config", {}), "title": config["title"]}
+    panel.data = data
+    return panel
 
 
 _NO_VIS_ID = object()  # savedVis without an id
