@@ -1,7 +1,8 @@
 """What export + build keep of a stored dashboard that ``normalise`` alone would forgive: the parts a Kibana
 7 dashboard has and 8.11 would not write (``hits``, panel ``version``, no ``enhancements``, the optionsJSON
 keys it lacks, the search source's ``version``, ``hidePanelTitles: false``, a by-value ``savedVis.id``,
-Kibana 7's positional library references, a title kept in ``embeddableConfig``). The push must write what Kibana held (issue 9), so each is
+Kibana 7's positional library references, a title kept in ``embeddableConfig``, what a by-value
+visualization lacks: its title, uiState, query, default params). The push must write what Kibana held (issue 9), so each is
 compared on the compiled object itself, for every dashboard of the corpus (all eras)."""
 
 from __future__ import annotations
@@ -52,12 +53,23 @@ def kept_parts(obj: dict[str, Any]) -> dict[str, Any]:
                     p.get("panelRefName"), "type" in p,
                     p.get("embeddableConfig", {}).get("title", "<absent>"), p.get("title", "<absent>"))
                    for p in panels if isinstance(p, dict)],
+        # what a by-value visualization's savedVis, search source and params hold (and so lack)
+        "by-value shapes": [_vis_shape(p.get("embeddableConfig", {}).get("savedVis")) for p in panels
+                            if isinstance(p, dict)],
         # a by-value Lens chart's references are the Lens code's to keep (layer ids are arbitrary there)
         "reference names": sorted(r["name"] for r in obj["references"]
                                   if not any(r["name"].startswith(f"{p.get('panelIndex')}:") for p in panels
                                              if isinstance(p, dict) and p.get("type") == "lens"
                                              and "attributes" in p.get("embeddableConfig", {}))),
     }
+
+
+def _vis_shape(saved_vis: Any) -> Any:
+    if not isinstance(saved_vis, dict):
+        return None
+    data = saved_vis.get("data", {})
+    source = data.get("searchSource", {}) if isinstance(data, dict) else {}
+    return sorted(saved_vis), sorted(source) if isinstance(source, dict) else source, sorted(saved_vis.get("params", {}))
 
 
 def test_a_kibana_7_dashboard_is_written_back_as_kibana_held_it(corpus_dir: Path) -> None:

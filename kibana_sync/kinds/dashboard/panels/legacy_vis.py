@@ -63,7 +63,10 @@ class SavedVisType(PanelType):
         if normal.get("type") != "visualization" or not isinstance(saved_vis, dict) or "id" in normal \
                 or not isinstance(saved_vis.get("type"), str):
             return None
-        vis = dict(saved_vis)
+        as_stored = stored.get("embeddableConfig", {}).get("savedVis", {})
+        if not {"title", "description"} <= set(as_stored):
+            return None  # compile writes both; one the stored form lacks would be added
+        vis = {k: v for k, v in as_stored.items() if k != "id"}  # verbatim: not with normalise's defaults
         texts = {k: vis.pop(k, "") for k in ("title", "description")}
         if not all(isinstance(v, str) for v in texts.values()):
             return None

@@ -38,6 +38,10 @@ class MarkdownType(PanelType):
                 or saved_vis.get("type") != "markdown" or own_refs or "id" in normal:
             return None
         params = saved_vis["params"]
+        as_stored = stored.get("embeddableConfig", {}).get("savedVis", {})
+        if set(as_stored) - {"id"} != set(saved_vis) or as_stored.get("data") != _MARKDOWN_DATA \
+                or as_stored.get("params") != params:
+            return None  # the stored form lacks what normalise filled in: not what compile writes
         if set(saved_vis) != {"title", "description", "type", "params", "uiState", "data"} \
                 or saved_vis["description"] != "" or not isinstance(saved_vis["title"], str) \
                 or saved_vis["uiState"] != {} or set(params) != {"fontSize", "openLinksInNewTab", "markdown"} \

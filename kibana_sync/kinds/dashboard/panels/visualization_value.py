@@ -80,14 +80,19 @@ class VisualizationValueType(PanelType):
                 or not isinstance(saved_vis.get("data", {}), dict) \
                 or not set(saved_vis.get("data", {})) <= {"aggs", "searchSource"}:
             return None
+        # as stored, not as normalised: what the stored form lacks (a title, uiState, the query, default
+        # params) must stay absent, and the visualization kind says those absences
+        as_stored = {k: v for k, v in stored.get("embeddableConfig", {}).get("savedVis", {}).items() if k != "id"}
+        if not isinstance(as_stored.get("data"), dict) or not isinstance(as_stored["data"].get("searchSource"), dict):
+            return None
         refs = unprefixed(normal["panelIndex"], own_refs)
         try:
-            exported = _KIND.decompile(_library_object(saved_vis, refs)).data
+            exported = _KIND.decompile(_library_object(as_stored, refs)).data
             panel = VisualizationValuePanel.model_validate(_panel_keys(exported))
             compiled, compiled_refs = _saved_vis(panel.library_model())
         except (ValueError, TypeError, KeyError, AttributeError):
             return None
-        if normalise_saved_vis(compiled) != saved_vis or \
+        if compiled != as_stored or \
                 sorted(map(reference_order, compiled_refs)) != sorted(map(reference_order, refs)):
             return None
         return _panel_keys(exported)
@@ -140,13 +145,14 @@ def _panel_keys(exported: dict[str, Any]) -> dict[str, Any]:
 def _library_object(saved_vis: dict[str, Any], refs: list[dict[str, str]]) -> dict[str, Any]:
     """The library ``visualization`` object with the content of a by-value one."""
     data = saved_vis.get("data", {})
-    vis_state = {"title": saved_vis.get("title", ""), "type": saved_vis["type"], "aggs": data.get("aggs", []),
-                 "params": saved_vis.get("params", {})}
+    vis_state = {"title": saved_vis["title"]} if "title" in saved_vis else {}
+    vis_state.update({"type": saved_vis["type"], "aggs": data.get("aggs", []), "params": saved_vis.get("params", {})})
     attributes: dict[str, Any] = {
         "title": saved_vis.get("title", ""), "description": saved_vis.get("description", ""),
-        "visState": dumps_embedded(vis_state), "uiStateJSON": dumps_embedded(saved_vis.get("uiState", {})),
-        "version": 1,
+        "visState": dumps_embedded(vis_state), "version": 1,
         "kibanaSavedObjectMeta": {"searchSourceJSON": dumps_embedded(data.get("searchSource", {}))}}
+    if "uiState" in saved_vis:
+        attributes["uiStateJSON"] = dumps_embedded(saved_vis["uiState"])
     if any(r["name"] == SEARCH_REF_NAME for r in refs):
         attributes["savedSearchRefName"] = SEARCH_REF_NAME
     return {"type": "visualization", "id": "panel", "attributes": attributes, "references": json.loads(
@@ -159,11 +165,14 @@ def _saved_vis(model: VisualizationModel) -> tuple[dict[str, Any], list[dict[str
     attributes = obj["attributes"]
     vis_state = loads_embedded(attributes["visState"])
     if set(attributes) - {"title", "description", "visState", "uiStateJSON", "version", "kibanaSavedObjectMeta",
-                          "savedSearchRefName"} or set(vis_state) != {"title", "type", "aggs", "params"} \
-            or vis_state["title"] != attributes["title"]:
+                          "savedSearchRefName"} or not {"type", "aggs", "params"} <= set(vis_state) <= \
+            {"title", "type", "aggs", "params"} or vis_state.get("title", attributes["title"]) != attributes["title"]:
         raise ValueError("this visualization has no by-value form")
-    saved_vis = {"title": attributes["title"], "description": attributes["description"], "type": vis_state["type"],
-                 "params": vis_state["params"], "uiState": loads_embedded(attributes["uiStateJSON"]),
-                 "data": {"aggs": vis_state["aggs"],
-                          "searchSource": loads_embedded(attributes["kibanaSavedObjectMeta"]["searchSourceJSON"])}}
+    saved_vis = {"title": attributes["title"]} if "title" in vis_state else {}
+    saved_vis.update({"description": attributes["description"], "type": vis_state["type"],
+                      "params": vis_state["params"]})
+    if "uiStateJSON" in attributes:
+        saved_vis["uiState"] = loads_embedded(attributes["uiStateJSON"])
+    saved_vis["data"] = {"aggs": vis_state["aggs"],
+                         "searchSource": loads_embedded(attributes["kibanaSavedObjectMeta"]["searchSourceJSON"])}
     return saved_vis, obj["references"]
