@@ -102,7 +102,7 @@ def read_stored_as(stored: dict[str, Any], compiled: dict[str, Any], data_view: 
     set_paths = {_path(p): v for p, v in values}
     if None in unset_paths or None in set_paths:
         return {}
-    unset_paths += [key for key in ("title", "description") if key not in stored and key in compiled]
+    unset_paths += [key for key in ("title", "description", "type") if key not in stored and key in compiled]
     if unset_paths:
         out["unset"] = unset_paths
     if set_paths:

@@ -91,3 +91,20 @@ def test_a_by_value_panel_keeps_its_current_indexpattern_reference_and_lacking_k
     assert data["stored"] == {"unset": ["layer1.sampling"], "current_data_view_reference": True}
     recompiled = compile_lens(LensChart.model_validate(data), "dv", unknown_field_type)
     assert compare({"type": "lens", "attributes": stored}, {"type": "lens", "attributes": recompiled}) == []
+
+
+def test_a_raw_form_lens_without_description_is_pushed_without_one(corpus_dir: Path) -> None:
+    original = _corpus(corpus_dir, "kibana-objects/package-storage/oracle_weblogic/lens/"
+                                   "oracle_weblogic-0ddf0d70-ba29-11ec-913e-9be55c877bed.json")
+    data, compiled = _round_trip(original)
+    assert "state" in data and data["stored"] == {"unset": ["description"]}
+    assert "description" not in compiled["attributes"]
+
+
+def test_a_by_value_chart_without_type_stays_without() -> None:
+    chart = LensChart.model_validate({"chart": "bar", "x": "terms host.name", "metric": "count"})
+    stored = compile_lens(chart, "dv", unknown_field_type)
+    del stored["type"]
+    data = decompile_lens(copy.deepcopy(stored))
+    assert data is not None and data["stored"] == {"unset": ["type"]}
+    assert "type" not in compile_lens(LensChart.model_validate(data), "dv", unknown_field_type)

@@ -73,16 +73,12 @@ class LensKind(Kind):
             attributes = {"title": m.title, "description": m.description,
                           "visualizationType": m.visualization_type, "state": copy.deepcopy(m.state),
                           **copy.deepcopy(m.raw_attributes)}
-            return saved_object("lens", entry.id, attributes, [*copy.deepcopy(m.references), *tags])
+            return _with_stored_description(
+                saved_object("lens", entry.id, attributes, [*copy.deepcopy(m.references), *tags]), m)
         data_view = project.resolve(m.data_view) if m.data_view is not None else None
         field_types = _field_types(project, data_view) if data_view is not None else unknown_field_type
         by_value = compile_lens(m.as_chart(), data_view, field_types)
-        obj = library_object(entry.id, by_value, m.title, m.description, tags)
-        if m.stored is not None and "description" in m.stored.unset:
-            del obj["attributes"]["description"]
-        elif m.stored is not None and "description" in m.stored.set:
-            obj["attributes"]["description"] = m.stored.set["description"]
-        return obj
+        return _with_stored_description(library_object(entry.id, by_value, m.title, m.description, tags), m)
 
     def decompile(self, obj: dict[str, Any]) -> Decompiled:
         attributes = obj.get("attributes", {})
@@ -97,13 +93,7 @@ class LensKind(Kind):
         if chart is not None and set(attributes) <= set(LIBRARY_ATTRIBUTES):
             if "tags" in chart:
                 chart["words"] = chart.pop("tags")
-            if attributes.get("description", "") is None or "description" not in attributes:
-                # packages and old editors stored no description, or null; Kibana keeps either as it was
-                stored = chart.setdefault("stored", {})
-                if "description" in attributes:
-                    stored["set"] = {**stored.get("set", {}), "description": None}
-                else:
-                    stored["unset"] = [*stored.get("unset", []), "description"]
+            _keep_missing_description(attributes, chart)
             data.update(chart)
             return Decompiled(data, compact_parts=1)
         data["visualization_type"] = attributes.get("visualizationType")
@@ -111,6 +101,7 @@ class LensKind(Kind):
         other = [r for r in refs if r not in tags]
         if other:
             data["references"] = other
+        _keep_missing_description(attributes, data)
         extra = {k: v for k, v in attributes.items() if k not in LIBRARY_ATTRIBUTES}
         warnings = [f"lens {obj['id']}: kept as raw state (the compact chart keys cannot say it exactly)"]
         if extra:
@@ -143,6 +134,25 @@ def library_object(id_: str, by_value: dict[str, Any], title: str, description: 
     attributes = {k: v for k, v in by_value.items() if k not in ("type", "references")}
     attributes.update(title=title, description=description)
     return saved_object("lens", id_, attributes, [*by_value.get("references", []), *tags])
+
+
+def _keep_missing_description(attributes: dict[str, Any], data: dict[str, Any]) -> None:
+    """Packages and old editors stored no description, or null; Kibana keeps either as it was."""
+    if "description" in attributes and attributes["description"] is not None:
+        return
+    stored = data.setdefault("stored", {})
+    if "description" in attributes:
+        stored["set"] = {**stored.get("set", {}), "description": None}
+    else:
+        stored["unset"] = [*stored.get("unset", []), "description"]
+
+
+def _with_stored_description(obj: dict[str, Any], m: LensModel) -> dict[str, Any]:
+    if m.stored is not None and "description" in m.stored.unset:
+        del obj["attributes"]["description"]
+    elif m.stored is not None and "description" in m.stored.set:
+        obj["attributes"]["description"] = m.stored.set["description"]
+    return obj
 
 
 def _field_types(project: Project, data_view_id: str) -> FieldType:

@@ -19,7 +19,7 @@ from kibana_sync.source.model import Ref
 
 # Keys of the file itself; everything else in a compact file is a chart key.
 OBJECT_KEYS = ("id", "title", "description", "tags")
-RAW_KEYS = ("visualization_type", "state", "references", "raw_attributes")
+RAW_KEYS = ("visualization_type", "state", "references", "raw_attributes", "stored")  # stored: its description
 
 
 class LensModel(LensChart):
