@@ -20,10 +20,10 @@ from pydantic import ValidationError
 from kibana_sync.export.file_names import FileNamer
 from kibana_sync.export.keep import ExistingObjects
 from kibana_sync.export.raw_report import broken_json, raw_warning
-from kibana_sync.kibana.ownership import is_marker_tag_object, unmark_rule, unmark_saved_object
+from kibana_sync.kibana.stores.registry import store_named
 from kibana_sync.kibana.targets import DEFAULT_TARGET, TARGETS, unreadable
 from kibana_sync.kinds.base import Decompiled, Entry, Kind, Store
-from kibana_sync.kinds.registry import all_kinds, apply_position, kind_for_saved_object_type
+from kibana_sync.kinds.registry import all_kinds, apply_position
 from kibana_sync.source.diagnostics import Severity
 from kibana_sync.source.model import External, RefUse
 from kibana_sync.source.yaml_reader import SourceFile, format_path
@@ -135,9 +135,7 @@ def export_objects(objects: Iterable[KibanaObject], out_dir: Path,
         path, clash = namer.claim(item.kind, item.obj.id, title or item.obj.title or item.obj.id)
         if clash:
             report.add(Severity.WARNING, item.obj.describe(), clash)
-        warnings = item.result.warnings
-        if item.kind.store == "connectors":
-            warnings = _keep_secret_variables(existing, item, path, warnings)
+        warnings = _keep_secret_variables(existing, item, path, item.result.warnings)
         text = dump_yaml(data)
         # A file that already holds exactly this text (what export wrote last time) needs no compile to judge.
         changed = not _holds(path, text) and not existing.builds_to(item.kind, path, item.body) and \
@@ -174,15 +172,15 @@ def _keep_secret_variables(existing: ExistingObjects, item: _Decompiled, path: P
 
 
 def kind_for(obj: KibanaObject) -> Kind | None:
-    if obj.store == "saved_objects":
-        return kind_for_saved_object_type(obj.type)
-    # A store with several kinds (Elasticsearch) names the kind in the object's type.
-    return next((k for k in all_kinds() if k.store == obj.store and k.name == obj.type), None) \
-        or next((k for k in all_kinds() if k.store == obj.store), None)
+    """The kind of an object read from a store: saved objects by their type, the others by the kind's name (the
+    type their store gives them: "rule", "connector", "index_template", ...)."""
+    return next((k for k in all_kinds() if k.store == obj.store and (k.saved_object_type or k.name) == obj.type),
+                None)
 
 
 def _decompile(obj: KibanaObject, report: ExportReport) -> _Decompiled | None:
-    if obj.store == "saved_objects" and is_marker_tag_object(obj.body):
+    store = store_named(obj.store)
+    if store.is_marker(obj.body):
         return None  # the ownership marker itself: build adds it back
     kind = kind_for(obj)
     if kind is None:
@@ -191,8 +189,9 @@ def _decompile(obj: KibanaObject, report: ExportReport) -> _Decompiled | None:
                    f"kibana-sync has no YAML format for {obj.type!r} objects yet; not exported. Objects that "
                    "use it still name it by id, so it must exist in Kibana when they are pushed")
         return None
-    if obj.store == "saved_objects":
-        body = without_pre_73_ui_state(unmark_saved_object(obj.body))
+    body = store.unmark(obj.body)
+    if kind.saved_object_type is not None:
+        body = without_pre_73_ui_state(body)
         unknown = unreadable(body, TARGETS[DEFAULT_TARGET])
         if unknown:
             # build stamps the target's versions, so the target would not migrate it: a shape a later Kibana
@@ -200,10 +199,6 @@ def _decompile(obj: KibanaObject, report: ExportReport) -> _Decompiled | None:
             report.add(Severity.ERROR, obj.describe(), f"not written: Kibana {DEFAULT_TARGET} cannot read "
                                                        f"{'; '.join(unknown)}")
             return None
-    elif obj.store == "rules":
-        body = unmark_rule(obj.body)
-    else:
-        body = obj.body
     try:
         result = kind.decompile(copy.deepcopy(body))  # kept intact to compare with an existing file later
     except (ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:

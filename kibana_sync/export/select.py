@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 
 from kibana_sync.export.pipeline import KibanaObject, kind_for
+from kibana_sync.kibana.stores.registry import store_named
 
 
 @dataclass(frozen=True)
@@ -29,18 +30,8 @@ class Selection:
 
 
 def uses(obj: KibanaObject) -> list[tuple[str, str]]:
-    """The (type, id) of every object this one needs."""
-    if obj.store == "saved_objects":
-        return [(r["type"], r["id"]) for r in obj.body.get("references", [])
-                if isinstance(r, dict) and isinstance(r.get("type"), str) and isinstance(r.get("id"), str)]
-    if obj.store == "rules":
-        connectors = [("connector", a["id"]) for a in obj.body.get("actions", [])
-                      if isinstance(a, dict) and isinstance(a.get("id"), str)]
-        # An .es-query rule of searchType "searchSource" names its data view in the params (reference 5.5).
-        search = (obj.body.get("params") or {}).get("searchConfiguration")
-        index = search.get("index") if isinstance(search, dict) else None
-        return connectors + ([("index-pattern", index)] if isinstance(index, str) else [])
-    return []
+    """The (type, id) of every object this one names."""
+    return sorted(store_named(obj.store).references(obj.body))
 
 
 def select(objects: Iterable[KibanaObject], selection: Selection) -> list[KibanaObject]:

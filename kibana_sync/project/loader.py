@@ -114,7 +114,7 @@ def oversized_objects(project: Project) -> list[Diagnostic]:
     budget = MAX_IMPORT_BYTES - IMPORT_ENVELOPE_BYTES
     out = []
     for entry in project.entries:
-        if entry.kind.store != "saved_objects":
+        if entry.kind.saved_object_type is None:
             continue  # rules and connectors go one JSON body per request, far from any such limit
         line = json.dumps(project.compiled(entry), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
         if 4 * len(line) <= budget:  # UTF-8 takes at most 4 bytes a character: no need to encode

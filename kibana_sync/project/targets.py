@@ -12,7 +12,7 @@ from kibana_sync.source.diagnostics import Diagnostic
 def unreadable_objects(project: Any, target: Target = TARGETS[DEFAULT_TARGET]) -> list[Diagnostic]:
     out = []
     for entry in project.entries:
-        if entry.kind.store != "saved_objects":
+        if entry.kind.saved_object_type is None:
             continue
         reasons = unreadable(project.compiled(entry), target)
         if reasons:

@@ -119,9 +119,27 @@ class Store(ABC):
         """Objects ``body`` needs to exist to work (referenced data views, connectors an action calls)."""
         return set()
 
+    def with_id_suffix(self, key: Key, body: dict[str, Any], suffix: str, managed: set[Key]) -> tuple[str, dict]:
+        """``--id-suffix``: this object's id in the suffixed build and its body, whose references to other objects
+        of the build (``managed``) are suffixed too. Objects that are not per space (spaces themselves,
+        Elasticsearch objects) keep their names."""
+        return key[1], body
+
+    def references(self, body: dict[str, Any]) -> set[Key]:
+        """Every object ``body`` names, needed or not (``export`` brings them along)."""
+        return self.dependencies(body)
+
     def mark(self, body: dict[str, Any]) -> dict[str, Any]:
         """``body`` carrying the (unsuffixed) marker; ``--id-suffix`` renames it later."""
         return body
+
+    def unmark(self, body: dict[str, Any]) -> dict[str, Any]:
+        """The inverse of ``mark`` (any owner's marker): what ``export`` decompiles."""
+        return body
+
+    def is_marker(self, obj: dict[str, Any]) -> bool:
+        """Whether ``obj`` is the ownership marker itself (saved objects: the marker tag), which build adds."""
+        return False
 
     def is_marked(self, obj: dict[str, Any], marker: Marker) -> bool:
         """Whether ``obj`` carries this owner's marker. Stores that cannot mark treat every object as owned."""

@@ -34,6 +34,9 @@ class ConnectorStore(Store):
     privilege: ClassVar[str] = ("Kibana feature privilege All on Actions and Connectors (feature id actions) "
                                 "in this space")
 
+
+    def with_id_suffix(self, key: Key, body: dict[str, Any], suffix: str, managed: set[Key]) -> tuple[str, dict]:
+        return key[1] + suffix, body
     def read_space(self, client: KibanaClient, keys: Sequence[Key], types: Sequence[str]) -> SpaceView:
         listed = {(CONNECTOR, c["id"]): c for c in client.list_connectors()}
         return SpaceView.from_listing(listed, keys)

@@ -28,6 +28,7 @@ from kibana_sync.kibana.elasticsearch_format import (
     is_marked_meta,
     mark_meta,
     meta_of,
+    unmark_meta,
 )
 from kibana_sync.kibana.ownership import Marker
 from kibana_sync.kibana.stores.base import (
@@ -169,6 +170,9 @@ class ElasticsearchStore(Store):
 
     def mark(self, body: dict[str, Any]) -> dict[str, Any]:
         return mark_meta(body)
+
+    def unmark(self, body: dict[str, Any]) -> dict[str, Any]:
+        return unmark_meta(body)
 
     def is_marked(self, obj: dict[str, Any], marker: Marker) -> bool:
         return is_marked_meta(obj)

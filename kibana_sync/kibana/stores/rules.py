@@ -10,7 +10,14 @@ from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from kibana_sync.kibana.client import KibanaClient, KibanaError
-from kibana_sync.kibana.ownership import Marker, is_marked_rule, is_rule_marked_by_anyone, mark_rule
+from kibana_sync.kibana.ownership import (
+    Marker,
+    is_marked_rule,
+    is_rule_marked_by_anyone,
+    mark_rule,
+    unmark_rule,
+    with_marker_suffix,
+)
 from kibana_sync.kibana.stores.base import (
     DONE,
     Key,
@@ -83,8 +90,23 @@ class RuleStore(Store):
             deps.add(("index-pattern", search["index"]))
         return deps
 
+    def with_id_suffix(self, key: Key, body: dict[str, Any], suffix: str, managed: set[Key]) -> tuple[str, dict]:
+        actions = [{**a, "id": a["id"] + suffix} if ("connector", a.get("id")) in managed else a
+                   for a in body.get("actions", [])]
+        out = {**body, "actions": actions}
+        if "tags" in body:
+            out["tags"] = with_marker_suffix(body["tags"], suffix)
+        # A search-source rule names its data view by id inside params (reference 5.5).
+        search = (body.get("params") or {}).get("searchConfiguration")
+        if isinstance(search, dict) and ("index-pattern", search.get("index")) in managed:
+            out["params"] = {**body["params"], "searchConfiguration": {**search, "index": search["index"] + suffix}}
+        return key[1] + suffix, out
+
     def mark(self, body: dict[str, Any]) -> dict[str, Any]:
         return mark_rule(body)
+
+    def unmark(self, body: dict[str, Any]) -> dict[str, Any]:
+        return unmark_rule(body)
 
     def is_marked(self, obj: dict[str, Any], marker: Marker) -> bool:
         return is_marked_rule(obj, marker.rule_tag)

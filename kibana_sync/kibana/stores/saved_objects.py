@@ -19,6 +19,7 @@ from kibana_sync.kibana.ownership import (
     is_marked_saved_object,
     is_marker_tag_object,
     mark_saved_object,
+    unmark_saved_object,
 )
 from kibana_sync.kibana.stores.base import DONE, Key, SpaceView, Store, Write, WriteResult
 
@@ -122,13 +123,28 @@ class SavedObjectStore(Store):
 
     def dependencies(self, body: dict[str, Any]) -> set[Key]:
         # A missing tag only drops a label; anything else referenced (data view, search, library panel) breaks it.
-        return {(r["type"], r["id"]) for r in body.get("references") or [] if r.get("type") != "tag"}
+        return {key for key in self.references(body) if key[0] != "tag"}
+
+    def with_id_suffix(self, key: Key, body: dict[str, Any], suffix: str, managed: set[Key]) -> tuple[str, dict]:
+        refs = [{**r, "id": r["id"] + suffix} if (r.get("type"), r.get("id")) in managed else r
+                for r in body.get("references", [])]
+        return key[1] + suffix, {**body, "id": body["id"] + suffix, "references": refs}
+
+    def references(self, body: dict[str, Any]) -> set[Key]:
+        return {(r["type"], r["id"]) for r in body.get("references") or []
+                if isinstance(r, dict) and isinstance(r.get("type"), str) and isinstance(r.get("id"), str)}
 
     def dist_path(self, key: Key) -> str | None:
         return None  # one saved_objects.ndjson: what Kibana's import and Stack Management take
 
     def mark(self, body: dict[str, Any]) -> dict[str, Any]:
         return mark_saved_object(body)
+
+    def unmark(self, body: dict[str, Any]) -> dict[str, Any]:
+        return unmark_saved_object(body)
+
+    def is_marker(self, obj: dict[str, Any]) -> bool:
+        return is_marker_tag_object(obj)
 
     def is_marked(self, obj: dict[str, Any], marker: Marker) -> bool:
         if obj.get("type") == "tag" and obj.get("id") == marker.tag_id:

@@ -18,6 +18,7 @@ from kibana_sync.kibana.ownership import (
     Marker,
     is_marked_space,
     marked_description,
+    unmarked_description,
 )
 from kibana_sync.kibana.stores.base import (
     DONE,
@@ -72,6 +73,11 @@ class SpaceStore(Store):
 
     def mark(self, body: dict[str, Any]) -> dict[str, Any]:
         return {**body, "description": marked_description(body.get("description") or "")}
+
+    def unmark(self, body: dict[str, Any]) -> dict[str, Any]:
+        if "description" not in body:
+            return body
+        return {**body, "description": unmarked_description(body.get("description") or "")}
 
     def is_marked(self, obj: dict[str, Any], marker: Marker) -> bool:
         # --id-suffix renames what is inside a space, not the space, so every owner's marker is the same.
