@@ -62,7 +62,8 @@ _OTHER_BREAKS = "\r\x85\u2028\u2029"  # line breaks to YAML besides \n
 
 
 def _scalar(value: Any) -> str:
-    key = (type(value), value)
+    # 0.0 == -0.0 (and they hash alike), yet YAML writes them differently: floats are cached by their repr.
+    key = (type(value), repr(value) if isinstance(value, float) else value)
     text = _SCALARS.get(key)
     if text is None:
         text = dump_yaml_with_pyyaml({"k": value})[3:]

@@ -26,6 +26,12 @@ trees = st.recursive(scalars, lambda inner: st.one_of(st.lists(inner, max_size=4
                      max_leaves=25)
 
 
+def test_zero_and_negative_zero_are_told_apart() -> None:
+    """Found by the property below: the scalar cache took 0.0 and -0.0 for one value (they compare equal)."""
+    assert dump_yaml({"a": -0.0}) == "a: -0.0\n"
+    assert dump_yaml({"a": 0.0}) == "a: 0.0\n"
+
+
 def test_tricky_values_are_written_as_pyyaml_writes_them() -> None:
     assert dump_yaml(TRICKY) == dump_yaml_with_pyyaml(TRICKY)
     assert yaml.safe_load(dump_yaml(TRICKY)) == TRICKY
