@@ -116,8 +116,11 @@ def _decompile_time(attrs: dict[str, Any], data: dict[str, Any], raw: dict[str, 
 
 
 def _decompile_options(attrs: dict[str, Any], data: dict[str, Any], raw: dict[str, Any]) -> None:
-    stored = attrs.pop("optionsJSON", None)
-    options = loads_embedded(stored) if stored is not None else {}
+    if "optionsJSON" not in attrs:  # a dashboard stored without options: build writes none
+        data.setdefault("unset", []).append("options")
+        return
+    stored = attrs.pop("optionsJSON")
+    options = loads_embedded(stored)
     if isinstance(options, dict) and set(options) <= set(OPTION_KEYS) \
             and all(isinstance(v, bool) for v in options.values()):
         defaults = default_options()
@@ -206,7 +209,7 @@ def _decompile_panels(dashboard_id: str, stored_panels: list[dict[str, Any]], re
     else:  # some panels have it: each that lacks it says so
         for panel in decompiled:
             if panel.lacks_enhancements:
-                panel.data["unset"] = ["enhancements"]
+                panel.data["unset"] = ["enhancements", *panel.data.get("unset", [])]
     panels, used = [], []
     for panel in decompiled:
         panels.append(panel.data)

@@ -109,6 +109,8 @@ class DashboardKind(Kind):
             attributes["timeFrom"], attributes["timeTo"] = m.time.from_, m.time.to
             if m.refresh is not None:
                 attributes["refreshInterval"] = _stored_refresh(m.refresh)
+        if "options" in m.unset:
+            del attributes["optionsJSON"]
         if controls is not None:
             attributes["controlGroupInput"] = controls
         if m.hits is not None:

@@ -66,7 +66,7 @@ class Options(Model):
 
 # Options a stored optionsJSON may lack (Kibana 7 had no sync_* options), and the panels' empty enhancements.
 UnsetKey = Literal["use_margins", "sync_colors", "sync_cursor", "sync_tooltips", "hide_panel_titles",
-                   "panel_enhancements"]
+                   "panel_enhancements", "options"]
 
 # raw_attributes keys and the compact keys that write the same attribute: both at once is a conflict.
 _RAW_ATTRIBUTE_OWNERS = {
@@ -106,8 +106,8 @@ class DashboardModel(Model):
                                                        "nowhere; kept so a push writes what Kibana held)")
     unset: list[UnsetKey] = Field(
         default_factory=list, description="what the stored dashboard lacks, so a push leaves it out too: an "
-        "option (its optionsJSON key), or panel_enhancements (panels without drilldowns have no "
-        "embeddableConfig.enhancements)")
+        "option (its optionsJSON key), options (no optionsJSON at all), or panel_enhancements (panels without "
+        "drilldowns have no embeddableConfig.enhancements)")
     panel_version: str | None = Field(
         default=None, description="the Kibana version every panel records (a panel's own `version` wins); "
                                   "Kibana 8.11 writes none, older ones did")

@@ -50,7 +50,7 @@ def kept_parts(obj: dict[str, Any]) -> dict[str, Any]:
                     "enhancements" in p.get("embeddableConfig", {}),
                     p.get("embeddableConfig", {}).get("hidePanelTitles", "<absent>"),
                     p.get("embeddableConfig", {}).get("savedVis", {}).get("id", "<absent>"),
-                    p.get("panelRefName"), "type" in p,
+                    p.get("panelRefName"), "type" in p, "embeddableConfig" in p,
                     p.get("embeddableConfig", {}).get("title", "<absent>"), p.get("title", "<absent>"))
                    for p in panels if isinstance(p, dict)],
         # what a by-value visualization's savedVis, search source and params hold (and so lack)
@@ -90,6 +90,19 @@ def test_options_kibana_7_lacked_are_listed_under_unset_and_not_written() -> Non
     data, out = round_trip(obj)
     assert data["unset"] == ["sync_colors", "sync_cursor", "sync_tooltips"]
     assert json.loads(out["attributes"]["optionsJSON"]) == {"hidePanelTitles": False, "useMargins": True}
+
+
+def test_a_dashboard_without_options_or_panel_config_is_written_without_them() -> None:
+    panels = [{"type": "search", "gridData": {"x": 0, "y": 0, "w": 24, "h": 15, "i": "1"}, "panelIndex": "1",
+               "panelRefName": "panel_1"}]
+    obj = {"id": "d", "type": "dashboard", "references": [{"id": "s", "name": "1:panel_1", "type": "search"}],
+           "attributes": {"title": "D", "panelsJSON": json.dumps(panels), "timeRestore": False,
+                          "kibanaSavedObjectMeta": {"searchSourceJSON": '{"query":{"query":"","language":"kuery"},'
+                                                                         '"filter":[]}'}}}
+    data, out = round_trip(obj)
+    assert data["unset"] == ["options", "panel_enhancements"] and data["panels"][0]["unset"] == ["embeddable_config"]
+    assert "optionsJSON" not in out["attributes"]
+    assert kept_parts(out) == kept_parts(obj)
 
 
 def test_an_option_both_unset_and_set_is_refused() -> None:

@@ -45,9 +45,10 @@ class PanelCommon(Model):
     h: int = Field(default=DEFAULT_PANEL_HEIGHT, description="height in grid rows")
     version: str | None = Field(default=None, description="the Kibana version the stored panel records, kept "
                                 "from an export (Kibana 8.11 writes none)")
-    unset: list[Literal["enhancements"]] = Field(
+    unset: list[Literal["enhancements", "embeddable_config"]] = Field(
         default_factory=list, description="what the stored panel lacks: enhancements (no empty "
-                                          "embeddableConfig.enhancements, as before Kibana 7.10)")
+                                          "embeddableConfig.enhancements, as before Kibana 7.10), "
+                                          "embeddable_config (no embeddableConfig at all while it is empty)")
     drilldowns: list[Drilldown] = Field(
         default_factory=list, description="actions on a click: {to_dashboard: id, ...} or {url: template, ...}")
     raw_config: dict[str, Any] = Field(

@@ -83,6 +83,8 @@ def compile_panel(panel: PanelCommon, panel_index: str, box: Box, ctx: PanelCont
     _apply_common_config(panel, config)
     stored: dict[str, Any] = {"type": content.type, "gridData": grid, "panelIndex": panel_index,
                               "embeddableConfig": config}
+    if not config and "embeddable_config" in panel.unset:
+        del stored["embeddableConfig"]
     version = panel.version or default_version
     if version is not None:
         stored["version"] = version
@@ -178,9 +180,16 @@ def decompile_panel(stored: dict[str, Any], references: list[dict[str, str]]) ->
                     continue  # a savedVis.id this panel type would not write back
                 if data is not None:
                     used = content_refs if type_.owns_panel_references else [library_ref] if library_ref else []
-                    return _title_where_stored(stored, _with_common_keys(normal, type_.model.content_config_keys,
-                                                                         data, own_refs, used))
+                    panel = _with_common_keys(normal, type_.model.content_config_keys, data, own_refs, used)
+                    return _config_where_stored(stored, _title_where_stored(stored, panel))
     return raw_panel(stored, references)
+
+
+def _config_where_stored(stored: dict[str, Any], panel: DecompiledPanel) -> DecompiledPanel:
+    """A panel Kibana 7 stored without embeddableConfig says so (compile writes ``{}`` otherwise)."""
+    if "embeddableConfig" not in stored:
+        panel.data["unset"] = [*panel.data.get("unset", []), "embeddable_config"]
+    return panel
 
 
 def _title_where_stored(stored: dict[str, Any], panel: DecompiledPanel) -> DecompiledPanel:
