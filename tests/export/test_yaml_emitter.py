@@ -37,6 +37,7 @@ def test_tricky_values_are_written_as_pyyaml_writes_them() -> None:
     assert yaml.safe_load(dump_yaml(TRICKY)) == TRICKY
 
 
+@pytest.mark.slow  # a property test: the full suite runs it
 @settings(max_examples=300, deadline=None)
 @given(st.dictionaries(st.text(max_size=8), trees, min_size=1, max_size=5))
 def test_any_mapping_is_written_as_pyyaml_writes_it(data: dict[str, Any]) -> None:

@@ -23,6 +23,8 @@ from hypothesis import strategies as st
 
 from kibana_sync.cli.main import main
 
+pytestmark = pytest.mark.slow  # property tests (hundreds of CLI runs): the full suite runs them
+
 REPO = Path(__file__).resolve().parents[2]
 GENESIS = REPO / "objects"
 CORPUS_NDJSON = REPO.parent / "shared" / "corpus" / "ndjson"

@@ -45,6 +45,7 @@ def client_with(es: ElasticsearchEmulator) -> KibanaClient:
     return kibana
 
 
+@pytest.mark.slow  # applies a whole plan through every store (about 6 s): the full suite runs it
 def test_a_failed_object_holds_back_what_names_it_and_what_is_composed_of_that(tmp_path):
     es = ElasticsearchEmulator()
     client = client_with(es)
