@@ -13,7 +13,7 @@ from kibana_sync.cli.common import load_or_exit, objects_option, strict_option
 @objects_option
 @strict_option
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("dist"), show_default=True,
-              help="Where to write saved_objects.ndjson, rules/ and connectors/.")
+              help="Where to write saved_objects.ndjson and the API bodies (rules/, connectors/, spaces/, elasticsearch/).")
 def build(objects_dir: Path, strict: bool, out_dir: Path) -> None:
     """Compile the YAML into Kibana's saved-object NDJSON and alerting/connector API bodies."""
     from kibana_sync.project.build import compile_project, render, write_atomically
@@ -22,5 +22,6 @@ def build(objects_dir: Path, strict: bool, out_dir: Path) -> None:
     result = compile_project(project)
     write_atomically(render(result), out_dir)
     es = f", {len(result.elasticsearch)} Elasticsearch object(s)" if result.elasticsearch else ""
+    spaces = f", {len(result.spaces)} space(s)" if result.spaces else ""
     click.echo(f"built {len(result.saved_objects)} saved object(s), {len(result.rules)} rule(s), "
-               f"{len(result.connectors)} connector(s){es} into {out_dir}")
+               f"{len(result.connectors)} connector(s){es}{spaces} into {out_dir}")
