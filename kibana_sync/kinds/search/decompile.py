@@ -12,10 +12,8 @@ from typing import Any
 from kibana_sync.kibana.format import is_tag_reference, loads_embedded
 from kibana_sync.kinds.base import Decompiled
 from kibana_sync.kinds.search.model import ATTRIBUTE_DEFAULTS, FLAGS, INDEX_REF_NAME, OPTIONAL, SearchModel
-from kibana_sync.query import kql
+from kibana_sync.kinds.search_source import take_query
 from kibana_sync.query.filters import compact_filter, inject
-
-_LANGUAGES = ("kuery", "lucene")
 
 
 def decompile_search(obj: dict[str, Any]) -> Decompiled:
@@ -54,15 +52,7 @@ def _decompile_source(source: dict[str, Any], refs: list[dict[str, Any]], result
         source.pop("indexRefName")
         data["data_view"] = main["id"]
         refs = [r for r in refs if r is not main]
-    query = source.get("query")
-    if isinstance(query, dict) and set(query) == {"query", "language"} and isinstance(query["query"], str) \
-            and query["language"] in _LANGUAGES:
-        source.pop("query")
-        if query["query"]:
-            data["query"] = query["query"]
-        if query["language"] != "kuery":
-            data["language"] = query["language"]
-        result.warnings.extend(_query_warnings(query["query"], query["language"]))
+    take_query(source, result)
     if isinstance(source.get("filter"), list):
         kibana_filters, used = inject(source.pop("filter"), refs)
         refs = [r for r in refs if not any(r is u for u in used)]
@@ -81,16 +71,6 @@ def _compact_or_kept(kibana_filter: Any, data_view: str | None, result: Decompil
         return kibana_filter
     result.compact_parts += 1
     return compact
-
-
-def _query_warnings(query: str, language: str) -> list[str]:
-    if language != "kuery":
-        return []
-    try:
-        kql.parse(query)
-    except kql.KQLSyntaxError as exc:
-        return [f"query is not valid KQL (Kibana would reject it): {exc.message}"]
-    return []
 
 
 def _decompile_attributes(attrs: dict[str, Any], data: dict[str, Any]) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 
 from kibana_sync.kibana.format import is_tag_reference, loads_embedded
 from kibana_sync.kinds.base import Decompiled
+from kibana_sync.kinds.search_source import take_query
 from kibana_sync.kinds.visualization.aggs import decompile_aggs
 from kibana_sync.kinds.visualization.controls import inject_controls
 from kibana_sync.kinds.visualization.filter_values import (
@@ -21,10 +22,8 @@ from kibana_sync.kinds.visualization.filter_values import (
 )
 from kibana_sync.kinds.visualization.model import INDEX_REF_NAME, SEARCH_REF_NAME
 from kibana_sync.kinds.visualization.params import PARAM_DEFAULTS, absent_defaults, params_without_defaults
-from kibana_sync.query import kql
 from kibana_sync.query.filters import compact_filter, inject, normalise_filter
 
-_LANGUAGES = ("kuery", "lucene")
 # The types the compact form covers; the others (TSVB, vega, timelion, maps, ...) are written structured.
 COMPACT_TYPES = frozenset({"markdown", "metric", "pie", "line", "area", "histogram", "horizontal_bar", "table",
                            "tagcloud", "gauge", "goal", "input_control_vis"})
@@ -140,15 +139,7 @@ def _decompile_source(source: dict[str, Any], refs: list[dict[str, Any]], result
         source.pop("indexRefName")
         data["data_view"] = main["id"]
         refs = [r for r in refs if r is not main]
-    query = source.get("query")
-    if isinstance(query, dict) and set(query) == {"query", "language"} and query["language"] in _LANGUAGES and (
-            isinstance(query["query"], str) or (isinstance(query["query"], dict) and query["language"] == "lucene")):
-        source.pop("query")
-        if query["query"]:
-            data["query"] = query["query"]
-        if query["language"] != "kuery":
-            data["language"] = query["language"]
-        result.warnings.extend(_query_warnings(query["query"], query["language"]))
+    take_query(source, result, dsl=True)
     if isinstance(source.get("filter"), list):
         kibana_filters, used = inject(source.pop("filter"), refs)
         refs = [r for r in refs if not any(r is u for u in used)]
@@ -207,13 +198,3 @@ def _compact_or_kept(kibana_filter: Any, data_view: str | None, result: Decompil
         result.raw_parts += 1
         return kibana_filter
     return compact
-
-
-def _query_warnings(query: str | dict[str, Any], language: str) -> list[str]:
-    if language != "kuery" or not isinstance(query, str):
-        return []
-    try:
-        kql.parse(query)
-    except kql.KQLSyntaxError as exc:
-        return [f"query is not valid KQL (Kibana would reject it): {exc.message}"]
-    return []
