@@ -5,10 +5,24 @@ from __future__ import annotations
 
 from typing import Any
 
+from kibana_sync.kibana.format import loads_embedded
 from kibana_sync.kinds.base import Decompiled
 from kibana_sync.query import kql
 
 LANGUAGES = ("kuery", "lucene")
+
+
+def take_search_source(attrs: dict[str, Any]) -> dict[str, Any] | None:
+    """The decoded ``searchSourceJSON``, taken out of ``attrs`` when ``kibanaSavedObjectMeta`` holds nothing else
+    (anything more stays in ``attrs``, to be kept raw); None otherwise."""
+    meta = attrs.get("kibanaSavedObjectMeta")
+    if not (isinstance(meta, dict) and set(meta) == {"searchSourceJSON"}):
+        return None
+    source = loads_embedded(meta["searchSourceJSON"])
+    if not isinstance(source, dict):
+        return None
+    attrs.pop("kibanaSavedObjectMeta")
+    return source
 
 
 def take_query(source: dict[str, Any], result: Decompiled, *, dsl: bool = False) -> None:

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from kibana_sync.kibana.format import is_tag_reference, loads_embedded
+from kibana_sync.kibana.format import is_tag_reference
 from kibana_sync.kinds.base import Decompiled
 from kibana_sync.kinds.search.model import ATTRIBUTE_DEFAULTS, FLAGS, INDEX_REF_NAME, OPTIONAL, SearchModel
-from kibana_sync.kinds.search_source import take_query
+from kibana_sync.kinds.search_source import take_query, take_search_source
 from kibana_sync.query.filters import compact_filter, inject
 
 
@@ -25,11 +25,8 @@ def decompile_search(obj: dict[str, Any]) -> Decompiled:
         description = attrs.pop("description")
         if description:
             data["description"] = description
-    meta = attrs.get("kibanaSavedObjectMeta")
-    source = loads_embedded(meta.get("searchSourceJSON")) if isinstance(meta, dict) and set(meta) == {
-        "searchSourceJSON"} else None
-    if isinstance(source, dict):
-        attrs.pop("kibanaSavedObjectMeta")
+    source = take_search_source(attrs)
+    if source is not None:
         refs = _decompile_source(source, refs, result)
     _decompile_attributes(attrs, data)
     tags = [r for r in refs if is_tag_reference(r)]

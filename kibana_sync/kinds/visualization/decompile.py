@@ -12,7 +12,7 @@ from typing import Any
 
 from kibana_sync.kibana.format import is_tag_reference, loads_embedded
 from kibana_sync.kinds.base import Decompiled
-from kibana_sync.kinds.search_source import take_query
+from kibana_sync.kinds.search_source import take_query, take_search_source
 from kibana_sync.kinds.visualization.aggs import decompile_aggs
 from kibana_sync.kinds.visualization.controls import inject_controls
 from kibana_sync.kinds.visualization.filter_values import (
@@ -52,11 +52,8 @@ def decompile_visualization(obj: dict[str, Any]) -> Decompiled:
         del attrs["uiStateJSON"]
         if ui_state:
             data["ui_state"] = ui_state
-    meta = attrs.get("kibanaSavedObjectMeta")
-    source = loads_embedded(meta.get("searchSourceJSON")) if isinstance(meta, dict) and set(meta) == {
-        "searchSourceJSON"} else None
-    if isinstance(source, dict):
-        attrs.pop("kibanaSavedObjectMeta")
+    source = take_search_source(attrs)
+    if source is not None:
         refs = _decompile_source(source, refs, result)
     search = _only(refs, SEARCH_REF_NAME, "search")
     if attrs.get("savedSearchRefName") == SEARCH_REF_NAME and search is not None:
