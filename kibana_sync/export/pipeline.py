@@ -6,7 +6,6 @@ One object's problem never costs the others: it becomes a finding naming the obj
 
 from __future__ import annotations
 
-import copy
 import json
 import os
 from collections import Counter
@@ -25,6 +24,7 @@ from kibana_sync.kibana.targets import DEFAULT_TARGET, TARGETS, unreadable
 from kibana_sync.kinds.base import Decompiled, Entry, Kind, Store
 from kibana_sync.kinds.registry import all_kinds, apply_position
 from kibana_sync.source.diagnostics import Severity
+from kibana_sync.source.json_data import copy_json
 from kibana_sync.source.model import External, RefUse
 from kibana_sync.source.yaml_reader import SourceFile, format_path
 from kibana_sync.source.yaml_writer import dump_yaml
@@ -200,7 +200,7 @@ def _decompile(obj: KibanaObject, report: ExportReport) -> _Decompiled | None:
                                                        f"{'; '.join(unknown)}")
             return None
     try:
-        result = kind.decompile(copy.deepcopy(body))  # kept intact to compare with an existing file later
+        result = kind.decompile(copy_json(body))  # kept intact to compare with an existing file later
     except (ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:
         # A malformed object (say, a panelsJSON that is not JSON) must not stop the export of the others.
         report.add(Severity.ERROR, obj.describe(), f"cannot be read as a {kind.name}, not written: "

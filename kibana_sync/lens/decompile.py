@@ -64,22 +64,27 @@ def decompile_or_explain(attributes: dict[str, Any], *, normalised: bool = False
     family.read(reader, data)
     reader.check_every_column_is_shown()
     _keep_differences(reader, data)
-    if _compiled(data, reader.data_view) != normal:
+    # ``data`` has no ``stored:`` key yet, so what it compiles to is the editor form: one compile serves both the
+    # round-trip check and reading how the stored chart differs from it (normalise_lens does not change it).
+    editor_form = compile_editor_form(_chart(data), reader.data_view, unknown_field_type)
+    if normalise_lens(editor_form) != normal:
         raise Inexpressible("compiled form differs")
     if stored is not None:
-        editor_form = compile_editor_form(LensChart.model_validate(data), reader.data_view, unknown_field_type)
         stored_as = read_stored_as(stored, editor_form, reader.data_view)
         if stored_as:
             data["stored"] = stored_as
     return data
 
 
-def _compiled(data: dict[str, Any], data_view: str | None) -> dict[str, Any]:
+def _chart(data: dict[str, Any]) -> LensChart:
     try:
-        chart = LensChart.model_validate(data)
+        return LensChart.model_validate(data)
     except ValidationError as exc:
         raise Inexpressible(f"invalid compact form: {exc.errors()[0]['msg']}") from None
-    return normalise_lens(compile_lens(chart, data_view, unknown_field_type))
+
+
+def _compiled(data: dict[str, Any], data_view: str | None) -> dict[str, Any]:
+    return normalise_lens(compile_lens(_chart(data), data_view, unknown_field_type))
 
 
 def _keep_differences(reader: ChartReader, data: dict[str, Any]) -> None:

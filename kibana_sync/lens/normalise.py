@@ -7,13 +7,13 @@ canonical ids (``layer1``; ``col1``, ``col2``... in columnOrder order), because 
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from kibana_sync.kibana.format import reference_order
 from kibana_sync.lens.formula import EMPTY_AS_NULL_OPERATIONS, RECORDS_FIELD
 from kibana_sync.lens.layers import LAYER_REFERENCE_PREFIX, column_id
 from kibana_sync.lens.text_based import canonical_text_based_ids, rename_strings
+from kibana_sync.source.json_data import copy_json
 
 CURRENT_DATA_VIEW_REFERENCE = "indexpattern-datasource-current-indexpattern"
 _XY_DEFAULTS: dict[str, Any] = {
@@ -33,11 +33,11 @@ def normalise_lens(attributes: dict[str, Any]) -> dict[str, Any]:
     try:
         return _normalised(attributes)
     except (LookupError, TypeError, AttributeError):  # not the shape Lens writes: compare it as it is
-        return copy.deepcopy(attributes)
+        return copy_json(attributes)
 
 
 def _normalised(attributes: dict[str, Any]) -> dict[str, Any]:
-    out = copy.deepcopy(attributes)
+    out = copy_json(attributes)
     out.setdefault("title", "")
     out.setdefault("description", "")
     out.setdefault("type", "lens")
@@ -127,7 +127,8 @@ def _defaults(attributes: dict[str, Any], state: dict[str, Any], was_indexpatter
     visualization = state.get("visualization") or {}
     if attributes.get("visualizationType") == "lnsXY":
         for key, value in _XY_DEFAULTS.items():
-            visualization.setdefault(key, copy.deepcopy(value))
+            if key not in visualization:
+                visualization[key] = copy_json(value)
         for layer in visualization.get("layers", []):
             # Leftovers of the 7.x editor that 8.x neither reads nor shows.
             layer.pop("position", None)
@@ -157,7 +158,8 @@ def _layer_defaults(layer: dict[str, Any]) -> None:
         column.setdefault("scale", _default_scale(column))
         if operation == "terms":
             for key, value in _TERMS_DEFAULTS.items():
-                params.setdefault(key, copy.deepcopy(value))
+                if key not in params:
+                    params[key] = copy_json(value)
             if params.get("secondaryFields") == []:
                 del params["secondaryFields"]
             if params.get("accuracyMode") is False:
@@ -236,7 +238,9 @@ def _rename_ids(attributes: dict[str, Any], state: dict[str, Any], rename: dict[
         layer["columnOrder"] = [rename.get(c, c) for c in layer.get("columnOrder", [])]
         new_layers[rename.get(layer_id, layer_id)] = layer
     state["datasourceStates"]["formBased"]["layers"] = new_layers
-    state["visualization"] = rename_strings(visualization, rename)
+    # Compiled charts already have the canonical ids: renaming would only rebuild the visualization unchanged.
+    renames = any(old != new for old, new in rename.items())
+    state["visualization"] = rename_strings(visualization, rename) if renames else visualization
     for reference in attributes.get("references", []):
         name = reference.get("name", "")
         if name.startswith(LAYER_REFERENCE_PREFIX) and name[len(LAYER_REFERENCE_PREFIX):] in rename:
@@ -249,10 +253,10 @@ def stored_with_canonical_ids(attributes: dict[str, Any]) -> dict[str, Any] | No
     ``normalise_lens`` applies), with the ids ``normalise_lens`` gives and nothing else changed; None when that
     is not possible."""
     try:
-        out = copy.deepcopy(attributes)
+        out = copy_json(attributes)
         state = out["state"]
         _migrate(out, state)
-        normal = copy.deepcopy(out)
+        normal = copy_json(out)
         normal_state = normal["state"]
         was_indexpattern = _migrate(normal, normal_state)
         _defaults(normal, normal_state, was_indexpattern)
