@@ -64,7 +64,14 @@ def _path(segments: list[str | int]) -> str | None:
     return ".".join(str(s) for s in segments)
 
 
+# Leaves whose JSON is the same exactly when they are equal: compared without encoding them (floats are not:
+# 0.0 == -0.0; nor 1 == True, which the type check already tells apart).
+_PLAIN = frozenset({str, int, bool, type(None)})
+
+
 def _same(a: Any, b: Any) -> bool:
+    if a.__class__ is b.__class__ and a.__class__ in _PLAIN:
+        return bool(a == b)
     return json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
 
 
@@ -96,7 +103,9 @@ def read_stored_as(stored: dict[str, Any], compiled: dict[str, Any], data_view: 
         return {}
     unset: list[list[str | int]] = []
     values: list[tuple[list[str | int], Any]] = []
-    _differences(_comparable(canonical), _comparable(compiled), [], unset, values)
+    # Most charts are stored as compile writes them: one comparison of the whole chart spares the walk.
+    if not _same(_comparable(canonical), _comparable(compiled)):
+        _differences(_comparable(canonical), _comparable(compiled), [], unset, values)
     out: dict[str, Any] = {}
     unset_paths = [_path(p) for p in unset]
     set_paths = {_path(p): v for p, v in values}
