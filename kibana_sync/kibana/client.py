@@ -26,6 +26,7 @@ import httpx
 
 from kibana_sync import __version__
 from kibana_sync.kibana.connection import DEFAULT_SPACE, ConnectionConfigError, ConnectionSettings
+from kibana_sync.kibana.errors import KibanaError
 from kibana_sync.kibana.ndjson import parse_ndjson
 
 log = logging.getLogger(__name__)
@@ -41,14 +42,6 @@ FIND_PER_PAGE_RULES = 100
 MAX_IMPORT_EXPORT_OBJECTS = 10_000
 MAX_IMPORT_BYTES = 26_214_400
 MULTIPART_OVERHEAD = 1024  # boundary and part headers around the NDJSON file
-
-
-class KibanaError(Exception):
-    """Kibana refused or failed a request. ``body`` is its parsed Boom error body when it sent one."""
-
-    def __init__(self, message: str, status: int | None = None, body: dict | None = None):
-        super().__init__(message)
-        self.message, self.status, self.body = message, status, body
 
 
 class UnsupportedKibana(KibanaError):

@@ -13,10 +13,13 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from kibana_sync.kibana.client import KibanaClient, KibanaError
+from kibana_sync.kibana.errors import KibanaError
 from kibana_sync.kibana.ownership import Marker
+
+if TYPE_CHECKING:  # the HTTP client is loaded by the commands that talk to Kibana, not by build
+    from kibana_sync.kibana.client import KibanaClient
 
 Key = tuple[str, str]
 # Writes a store sends at once when its API takes one object per request. Kibana has no documented per-client

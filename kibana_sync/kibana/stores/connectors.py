@@ -7,9 +7,9 @@ the repo names is treated as the repo's, and connectors are never pruned (docs/S
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from kibana_sync.kibana.client import KibanaClient, KibanaError, scrub_secrets
+from kibana_sync.kibana.errors import KibanaError
 from kibana_sync.kibana.stores.base import (
     DONE,
     Key,
@@ -21,6 +21,9 @@ from kibana_sync.kibana.stores.base import (
     deleted_one_at_a_time,
     one_at_a_time,
 )
+
+if TYPE_CHECKING:  # the HTTP client is loaded by the commands that talk to Kibana, not by build
+    from kibana_sync.kibana.client import KibanaClient
 
 CONNECTOR = "connector"
 _UPDATABLE = ("name", "config", "secrets")  # PUT replaces config and secrets wholesale and rejects the type
@@ -83,5 +86,7 @@ class ConnectorStore(Store):
 
 
 def without_secrets(exc: KibanaError, secrets: Mapping[str, Any]) -> KibanaError:
+    from kibana_sync.kibana.client import scrub_secrets
+
     message = scrub_secrets(exc.message, [v for v in secrets.values() if isinstance(v, str)])
     return exc if message == exc.message else KibanaError(message, exc.status, None)

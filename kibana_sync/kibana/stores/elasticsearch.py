@@ -17,11 +17,8 @@ a repo with Elasticsearch objects fails with a message naming both.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from kibana_sync.kibana.client import KibanaClient, KibanaError
-from kibana_sync.kibana.connection import ES_URL_MISSING
-from kibana_sync.kibana.elasticsearch import ElasticsearchClient
 from kibana_sync.kibana.elasticsearch_format import (
     ES_STORE,
     flat_settings,
@@ -30,6 +27,7 @@ from kibana_sync.kibana.elasticsearch_format import (
     meta_of,
     unmark_meta,
 )
+from kibana_sync.kibana.errors import KibanaError
 from kibana_sync.kibana.ownership import Marker
 from kibana_sync.kibana.stores.base import (
     CONCURRENT_CHANGE,
@@ -41,6 +39,10 @@ from kibana_sync.kibana.stores.base import (
     WriteAction,
     WriteResult,
 )
+
+if TYPE_CHECKING:  # the HTTP client is loaded by the commands that talk to Kibana, not by build
+    from kibana_sync.kibana.client import KibanaClient
+    from kibana_sync.kibana.elasticsearch import ElasticsearchClient
 
 # Object type (the kind's name) -> API path, in apply order: policies and pipelines before the templates that
 # name them in settings, components before the index templates composed of them.
@@ -197,6 +199,9 @@ class ElasticsearchStore(Store):
 
 
 def _elasticsearch(client: KibanaClient, keys: Sequence[Key]) -> ElasticsearchClient | None:
+    from kibana_sync.kibana.connection import ES_URL_MISSING
+    from kibana_sync.kibana.elasticsearch import ElasticsearchClient
+
     es = getattr(client, "elasticsearch", None)
     if es is None and keys:
         kinds = sorted({k[0].replace("_", " ") for k in keys})

@@ -7,9 +7,9 @@ rules and the list of the space (no per-rule GET). Writes run a few at a time (`
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from kibana_sync.kibana.client import KibanaClient, KibanaError
+from kibana_sync.kibana.errors import KibanaError
 from kibana_sync.kibana.ownership import (
     Marker,
     is_marked_rule,
@@ -29,6 +29,9 @@ from kibana_sync.kibana.stores.base import (
     deleted_one_at_a_time,
     one_at_a_time,
 )
+
+if TYPE_CHECKING:  # the HTTP client is loaded by the commands that talk to Kibana, not by build
+    from kibana_sync.kibana.client import KibanaClient
 
 RULE = "rule"
 _RULE_CREATE_KEYS = ("name", "rule_type_id", "consumer", "enabled", "tags", "schedule", "params", "throttle",

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from kibana_sync.kibana.client import ImportResult, KibanaClient, KibanaError
+from kibana_sync.kibana.errors import KibanaError
 from kibana_sync.kibana.ownership import (
     MANAGED_TAG_ID,
     Marker,
@@ -22,6 +22,9 @@ from kibana_sync.kibana.ownership import (
     unmark_saved_object,
 )
 from kibana_sync.kibana.stores.base import DONE, Key, SpaceView, Store, Write, WriteResult
+
+if TYPE_CHECKING:  # the HTTP client is loaded by the commands that talk to Kibana, not by build
+    from kibana_sync.kibana.client import ImportResult, KibanaClient
 
 # Import errors that make Kibana write nothing at all from that request (reference 2.3, step 5).
 ALL_OR_NOTHING_ERRORS = frozenset({"conflict", "ambiguous_conflict", "missing_references"})

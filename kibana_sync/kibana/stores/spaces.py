@@ -10,9 +10,8 @@ object in it.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from kibana_sync.kibana.client import KibanaClient
 from kibana_sync.kibana.ownership import (
     DEFAULT_SPACE_ID,
     Marker,
@@ -31,6 +30,9 @@ from kibana_sync.kibana.stores.base import (
     deleted_one_at_a_time,
     one_at_a_time,
 )
+
+if TYPE_CHECKING:  # the HTTP client is loaded by the commands that talk to Kibana, not by build
+    from kibana_sync.kibana.client import KibanaClient
 
 SPACE = "space"
 class SpaceStore(Store):
