@@ -14,8 +14,8 @@ from kibana_sync.cli.common import load_or_exit, objects_option, strict_option
 @strict_option
 def validate(objects_dir: Path, strict: bool) -> None:
     """Check every YAML object: types, references, queries, fields and panel layout."""
-    from kibana_sync.kinds.registry import all_kinds
+    from kibana_sync.kinds.registry import kind_names
 
     project = load_or_exit(objects_dir, strict)
-    counts = ", ".join(f"{k.name}: {len(project.of_kind(k.name))}" for k in all_kinds())
+    counts = ", ".join(f"{name}: {len(project.of_kind(name))}" for name in kind_names())
     click.echo(f"ok: {len(project.entries)} objects ({counts}), {len(project.diagnostics.warnings)} warning(s)")

@@ -4,56 +4,157 @@ Deletes run in the reverse order. Adding a kind is one package under ``kinds/`` 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 
 from kibana_sync.kinds.base import Kind
-from kibana_sync.kinds.component_template.kind import ComponentTemplateKind
-from kibana_sync.kinds.connector.kind import ConnectorKind
-from kibana_sync.kinds.dashboard.kind import DashboardKind
-from kibana_sync.kinds.data_view.kind import DataViewKind
-from kibana_sync.kinds.ilm_policy.kind import IlmPolicyKind
-from kibana_sync.kinds.index_template.kind import IndexTemplateKind
-from kibana_sync.kinds.ingest_pipeline.kind import IngestPipelineKind
-from kibana_sync.kinds.lens.kind import LensKind
-from kibana_sync.kinds.links.kind import LinksKind
-from kibana_sync.kinds.map.kind import MapKind
-from kibana_sync.kinds.rule.kind import RuleKind
-from kibana_sync.kinds.search.kind import SearchKind
-from kibana_sync.kinds.space.kind import SpaceKind
-from kibana_sync.kinds.tag.kind import TagKind
-from kibana_sync.kinds.visualization.kind import VisualizationKind
 
-KINDS: tuple[Kind, ...] = (
-    SpaceKind(),  # first: a push may create the space it then writes into
+
+# Each kind's module is imported when the kind is first asked for: `validate` and `build` of a folder load only the
+# kinds whose folders it has (every kind's pydantic models cost start-up). One function per kind, a static import.
+def _space() -> Kind:
+    from kibana_sync.kinds.space.kind import SpaceKind
+
+    return SpaceKind()
+
+
+def _ilm_policy() -> Kind:
+    from kibana_sync.kinds.ilm_policy.kind import IlmPolicyKind
+
+    return IlmPolicyKind()
+
+
+def _ingest_pipeline() -> Kind:
+    from kibana_sync.kinds.ingest_pipeline.kind import IngestPipelineKind
+
+    return IngestPipelineKind()
+
+
+def _component_template() -> Kind:
+    from kibana_sync.kinds.component_template.kind import ComponentTemplateKind
+
+    return ComponentTemplateKind()
+
+
+def _index_template() -> Kind:
+    from kibana_sync.kinds.index_template.kind import IndexTemplateKind
+
+    return IndexTemplateKind()
+
+
+def _tag() -> Kind:
+    from kibana_sync.kinds.tag.kind import TagKind
+
+    return TagKind()
+
+
+def _data_view() -> Kind:
+    from kibana_sync.kinds.data_view.kind import DataViewKind
+
+    return DataViewKind()
+
+
+def _search() -> Kind:
+    from kibana_sync.kinds.search.kind import SearchKind
+
+    return SearchKind()
+
+
+def _visualization() -> Kind:
+    from kibana_sync.kinds.visualization.kind import VisualizationKind
+
+    return VisualizationKind()
+
+
+def _lens() -> Kind:
+    from kibana_sync.kinds.lens.kind import LensKind
+
+    return LensKind()
+
+
+def _map() -> Kind:
+    from kibana_sync.kinds.map.kind import MapKind
+
+    return MapKind()
+
+
+def _links() -> Kind:
+    from kibana_sync.kinds.links.kind import LinksKind
+
+    return LinksKind()
+
+
+def _dashboard() -> Kind:
+    from kibana_sync.kinds.dashboard.kind import DashboardKind
+
+    return DashboardKind()
+
+
+def _connector() -> Kind:
+    from kibana_sync.kinds.connector.kind import ConnectorKind
+
+    return ConnectorKind()
+
+
+def _rule() -> Kind:
+    from kibana_sync.kinds.rule.kind import RuleKind
+
+    return RuleKind()
+
+
+# (name, folder, loader) in apply order; name and folder repeat the kind's own (a test checks they agree), so
+# that a folder can be matched to its kind without importing every kind.
+KINDS: tuple[tuple[str, str, Callable[[], Kind]], ...] = (
+    ("space", "spaces", _space),  # first: a push may create the space it then writes into
     # Elasticsearch first: data views, searches and rules read the indices its templates shape. ILM policies
     # and ingest pipelines before the templates whose settings name them (Elasticsearch does not check those
     # names at PUT, but an index created in between would point at nothing: reference 7.7's order),
     # components before the index templates composed of them.
-    IlmPolicyKind(),
-    IngestPipelineKind(),
-    ComponentTemplateKind(),
-    IndexTemplateKind(),
-    TagKind(),
-    DataViewKind(),
-    SearchKind(),
-    VisualizationKind(),
+    ("ilm_policy", "ilm_policies", _ilm_policy),
+    ("ingest_pipeline", "ingest_pipelines", _ingest_pipeline),
+    ("component_template", "component_templates", _component_template),
+    ("index_template", "index_templates", _index_template),
+    ("tag", "tags", _tag),
+    ("data_view", "data_views", _data_view),
+    ("search", "searches", _search),
+    ("visualization", "visualizations", _visualization),
     # Library Lens and maps read data views; dashboards show them as panels.
-    LensKind(),
-    MapKind(),
+    ("lens", "lenses", _lens),
+    ("map", "maps", _map),
     # Links point at dashboards and dashboards show links panels. Kibana's import does not check either
     # reference (it checks only index-pattern and search ones), so the order only decides what a failed write
     # holds back: a dashboard whose links panel failed is held back, a links object is never held back by the
     # dashboards it merely navigates to.
-    LinksKind(),
-    DashboardKind(),
-    ConnectorKind(),
-    RuleKind(),
+    ("links", "links", _links),
+    ("dashboard", "dashboards", _dashboard),
+    ("connector", "connectors", _connector),
+    ("rule", "alerts", _rule),
 )
 
 
+def kind_names() -> tuple[str, ...]:
+    """Every kind's name, in apply order, without loading any kind."""
+    return tuple(name for name, _, _ in KINDS)
+
+
+def kind_folders() -> dict[str, str]:
+    """Folder under objects/ -> the name of the kind it holds, without loading any kind."""
+    return {folder: name for name, folder, _ in KINDS}
+
+
+@cache
+def _loaders() -> dict[str, Callable[[], Kind]]:
+    return {name: load for name, _, load in KINDS}
+
+
+@cache
+def _loaded(name: str) -> Kind:
+    return _loaders()[name]()
+
+
 def all_kinds() -> tuple[Kind, ...]:
-    """Every kind, in apply order."""
-    return KINDS
+    """Every kind, in apply order (loads them all)."""
+    return tuple(_loaded(name) for name in kind_names())
 
 
 def apply_position(kind: Kind) -> int:
@@ -63,18 +164,18 @@ def apply_position(kind: Kind) -> int:
 
 @cache
 def _positions() -> dict[str, int]:
-    return {kind.name: i for i, kind in enumerate(KINDS)}
+    return {name: i for i, name in enumerate(kind_names())}
 
 
 def kind_named(name: str) -> Kind:
-    for kind in KINDS:
-        if kind.name == name:
-            return kind
-    raise KeyError(name)
+    """The kind called ``name`` (KeyError when there is none); only its own module is loaded."""
+    if name not in _loaders():
+        raise KeyError(name)
+    return _loaded(name)
 
 
 def kind_for_saved_object_type(type_: str) -> Kind | None:
-    for kind in KINDS:
+    for kind in all_kinds():
         if kind.saved_object_type == type_:
             return kind
     return None

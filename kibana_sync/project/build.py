@@ -17,7 +17,7 @@ from typing import Any
 from kibana_sync.kibana.ownership import managed_tag_object
 from kibana_sync.kibana.stores.base import Key
 from kibana_sync.kibana.stores.registry import all_stores, store_named
-from kibana_sync.kinds.registry import all_kinds
+from kibana_sync.kinds.registry import kind_names
 from kibana_sync.project.loader import Project
 
 
@@ -69,9 +69,10 @@ def compile_project(project: Project) -> Build:
     build = Build()
     tag = managed_tag_object()
     build.add("saved_objects", tag["id"], tag)
-    for kind in all_kinds():  # apply order: referenced kinds first
-        for entry in sorted(project.of_kind(kind.name), key=lambda e: e.id):
-            build.add(kind.store, entry.id, store_named(kind.store).mark(project.compiled(entry)))
+    for name in kind_names():  # apply order: referenced kinds first
+        for entry in sorted(project.of_kind(name), key=lambda e: e.id):
+            store = entry.kind.store
+            build.add(store, entry.id, store_named(store).mark(project.compiled(entry)))
             if getattr(entry, "adopt", False):
                 build.adopt.add(entry.id)
     return build

@@ -4,7 +4,6 @@ and check that ids are unique and references resolve. Every problem is collected
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 import re
 import threading
@@ -19,7 +18,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from kibana_sync.kinds.base import Entry, Kind
-from kibana_sync.kinds.registry import all_kinds
+from kibana_sync.kinds.registry import kind_folders, kind_named, kind_names
 from kibana_sync.project.targets import unreadable_objects
 from kibana_sync.source.diagnostics import Diagnostic, Diagnostics, Severity
 from kibana_sync.source.model import External, RefUse
@@ -71,16 +70,18 @@ def load_project(root: Path, strict: bool = False) -> Project:
     if not root.is_dir():
         project.diagnostics.add(Diagnostic(str(root), 1, 1, "", "objects folder not found"))
         return project
-    kinds_by_folder = {k.folder: k for k in all_kinds()}
+    folders = kind_folders()
     files: list[tuple[Path, Path, str, Kind | None]] = []
     for path in _yaml_files(root):
         rel = path.relative_to(root)
-        files.append((path, rel, str(path), kinds_by_folder.get(rel.parts[0]) if len(rel.parts) > 1 else None))
+        name = folders.get(rel.parts[0]) if len(rel.parts) > 1 else None
+        # Only the kinds the folder has files of are loaded (see kinds/registry.py).
+        files.append((path, rel, str(path), kind_named(name) if name is not None else None))
     with closing(read_sources([(path, display) for path, _, display, kind in files if kind is not None])) as sources:
         for path, rel, display, kind in files:
             if kind is None:
-                folders = ", ".join(sorted(kinds_by_folder))
-                project.diagnostics.add(Diagnostic(display, 1, 1, "", f"not in a known folder ({folders}); ignored",
+                known = ", ".join(sorted(folders))
+                project.diagnostics.add(Diagnostic(display, 1, 1, "", f"not in a known folder ({known}); ignored",
                                                    Severity.WARNING))
                 continue
             source = next(sources)
@@ -141,11 +142,16 @@ def read_sources(files: list[tuple[Path, str]]) -> Iterator[SourceFile | Diagnos
     if len(files) < PARALLEL_MIN_FILES or workers < 1 or not _can_fork():
         yield from map(read_source, files)
         return
+    # Imported here: a small folder is read in this process, and importing multiprocessing costs start-up.
+    import multiprocessing
+
     with multiprocessing.get_context("fork").Pool(workers) as pool:
         yield from pool.imap(read_source, files, chunksize=_CHUNK)
 
 
 def _can_fork() -> bool:
+    import multiprocessing
+
     # fork is cheap (nothing to re-import) but only safe without other threads, whose locks a child inherits held.
     return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
 
@@ -279,7 +285,7 @@ def _index_ids(project: Project) -> None:
                                                               f"{b.source.path}"))
             continue
         seen[key] = entry
-    order = {kind.name: n for n, kind in enumerate(all_kinds())}
+    order = {name: n for n, name in enumerate(kind_names())}
     by_id: dict[str, Entry] = {}
     for entry in sorted(seen.values(), key=lambda e: order.get(e.kind.name, len(order))):
         by_id.setdefault(entry.id, entry)

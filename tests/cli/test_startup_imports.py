@@ -28,8 +28,6 @@ def test_starting_the_cli_loads_none_of_the_heavy_parts() -> None:
 
 
 def test_validate_and_build_load_no_http_diffing_or_export_code_of_their_own() -> None:
-    # the kinds still import the HTTP client through the Elasticsearch store (kinds/es_objects.py), so httpx is
-    # not in this list
     loaded = _loaded_after("from kibana_sync.cli import build, validate, common")
     assert not loaded & {"deepdiff", "kibana_sync.sync.plan", "kibana_sync.export.pipeline"}
 
@@ -41,3 +39,18 @@ def test_schema_checks_the_kind_name_itself() -> None:
     one = CliRunner().invoke(main, ["schema", "--kind", "tag"])
     assert one.exit_code == 0
     assert "name" in json.loads(one.output)["properties"]
+
+
+def test_validate_and_build_of_a_dashboard_folder_load_neither_other_kinds_nor_the_http_client(tmp_path) -> None:
+    (tmp_path / "dashboards").mkdir()
+    (tmp_path / "dashboards" / "one.yaml").write_text("title: One\npanels:\n  - markdown: hello\n")
+    loaded = _loaded_after(
+        "from pathlib import Path\n"
+        "from kibana_sync.cli.common import load_or_exit\n"
+        "from kibana_sync.project.build import compile_project, render\n"
+        f"render(compile_project(load_or_exit(Path({str(tmp_path)!r}), False)))")
+    assert "kibana_sync.kinds.dashboard.kind" in loaded
+    unused = {"kibana_sync.kinds.rule.kind", "kibana_sync.kinds.connector.kind", "kibana_sync.kinds.map.kind",
+              "kibana_sync.kinds.data_view.kind", "kibana_sync.kinds.tag.kind", "httpx", "multiprocessing",
+              "kibana_sync.kibana.client", "kibana_sync.kibana.connection"}
+    assert not loaded & unused, sorted(loaded & unused)

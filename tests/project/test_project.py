@@ -145,13 +145,15 @@ def _mixed_tree(root: Path) -> None:
 
 
 def test_parallel_loading_gives_the_same_project_as_serial(tmp_path, monkeypatch):
+    import multiprocessing
+
     from kibana_sync.project import loader as project_module
 
     _mixed_tree(tmp_path)
     serial = load_project(tmp_path)
     forked = []
-    real_get_context = project_module.multiprocessing.get_context
-    monkeypatch.setattr(project_module.multiprocessing, "get_context",
+    real_get_context = multiprocessing.get_context  # the loader imports multiprocessing only to fork
+    monkeypatch.setattr(multiprocessing, "get_context",
                         lambda method: forked.append(method) or real_get_context(method))
     monkeypatch.setattr(project_module, "PARALLEL_MIN_FILES", 2)
     monkeypatch.setattr(project_module, "_CHUNK", 5)
