@@ -63,11 +63,15 @@ def decompile_or_explain(attributes: dict[str, Any], *, normalised: bool = False
     data = reader.common_keys()
     family.read(reader, data)
     reader.check_every_column_is_shown()
-    _keep_differences(reader, data)
-    # ``data`` has no ``stored:`` key yet, so what it compiles to is the editor form: one compile serves both the
-    # round-trip check and reading how the stored chart differs from it (normalise_lens does not change it).
+    # ``data`` has no ``stored:`` key yet, so what it compiles to is the editor form: one compile serves the
+    # second pass, the round-trip check and reading how the stored chart differs from it (normalise_lens does not
+    # change it); it is compiled again only when the second pass added raw keys.
     editor_form = compile_editor_form(_chart(data), reader.data_view, unknown_field_type)
-    if normalise_lens(editor_form) != normal:
+    compiled = normalise_lens(editor_form)
+    if _keep_differences(reader, data, compiled):
+        editor_form = compile_editor_form(_chart(data), reader.data_view, unknown_field_type)
+        compiled = normalise_lens(editor_form)
+    if compiled != normal:
         raise Inexpressible("compiled form differs")
     if stored is not None:
         stored_as = read_stored_as(stored, editor_form, reader.data_view)
@@ -87,9 +91,11 @@ def _compiled(data: dict[str, Any], data_view: str | None) -> dict[str, Any]:
     return normalise_lens(compile_lens(_chart(data), data_view, unknown_field_type))
 
 
-def _keep_differences(reader: ChartReader, data: dict[str, Any]) -> None:
-    """Second pass: keep verbatim, in the raw key it belongs to, whatever the compact keys did not say."""
-    compiled = _compiled(data, reader.data_view)
+def _keep_differences(reader: ChartReader, data: dict[str, Any], compiled: dict[str, Any]) -> bool:
+    """Second pass: keep verbatim, in the raw key it belongs to, whatever the compact keys did not say, given
+    ``compiled``, what ``data`` compiles to (normalised). Returns whether ``data`` changed."""
+    before = dict(data)  # keys are only added, and a changed raw key is a new mapping
+    columns_changed = False
     state = compiled["state"]
     compiled_layers = formbased_layers(state)
     layer = compiled_layers.get(LAYER_ID, {})
@@ -107,11 +113,13 @@ def _keep_differences(reader: ChartReader, data: dict[str, Any]) -> None:
             raise Inexpressible("inner column differs")
         container, key = owners[column_id]
         _keep_column_differences(container, key, column, columns[column_id])
+        columns_changed = True
     _diff_into(data, "raw_datasource_layer", _without(reader.layer, "columns"), _without(layer, "columns"))
     _keep_visualization_differences(reader, data, state.get("visualization", {}))
     _diff_into(data, "raw_state", _without(reader.state, *_STATE_KEYS), _without(state, *_STATE_KEYS))
     _diff_into(data, "raw_attributes", _without(reader.normal, "state", "references"),
                _without(compiled, "state", "references"))
+    return columns_changed or len(data) != len(before) or any(data[k] is not v for k, v in before.items())
 
 
 def _keep_esql_differences(reader: EsqlReader, data: dict[str, Any]) -> None:
