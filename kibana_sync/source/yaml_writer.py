@@ -4,6 +4,7 @@ where a plain scalar would read back as something else ("yes", "1.0", "2024-01-0
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
@@ -61,19 +62,38 @@ _SCALAR_CACHE_LIMIT = 200_000
 _OTHER_BREAKS = "\r\x85\u2028\u2029"  # line breaks to YAML besides \n
 
 
+# Words of letters, digits and "_.-" separated by single spaces, starting with a letter ("Panel 3", "c12",
+# "host.name"): PyYAML writes such a string plain, as it is, unless it would read back as something else ("yes",
+# "null"), which its resolver tells. Titles and queries are mostly unique, so asking PyYAML's emitter for each was
+# a tenth of an export.
+_PLAIN_WORDS = re.compile(r"[A-Za-z][A-Za-z0-9_.-]*(?: [A-Za-z0-9_.-]+)*")
+_RESOLVER = yaml.resolver.Resolver()
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
+def _plain_words(value: Any) -> bool:
+    return value.__class__ is str and len(value) < 200 and _PLAIN_WORDS.fullmatch(value) is not None \
+        and _RESOLVER.resolve(yaml.ScalarNode, value, (True, False)) == _STR_TAG
+
+
 def _scalar(value: Any) -> str:
     # 0.0 == -0.0 (and they hash alike), yet YAML writes them differently: floats are cached by their repr.
     key = (type(value), repr(value) if isinstance(value, float) else value)
     text = _SCALARS.get(key)
     if text is None:
-        text = dump_yaml_with_pyyaml({"k": value})[3:]
-        if text.endswith("\n...\n"):  # an explicit document end follows a bare scalar at the end of a stream
-            text = text[:-4]
-        text = text[:-1]
-        if any(c in text for c in _OTHER_BREAKS) or ("\n" in text and not text.startswith("|")):
-            raise _NotPlain  # spread over lines, indented for where it stood in the probe
+        text = value if _plain_words(value) else _probe(value)
         if len(_SCALARS) < _SCALAR_CACHE_LIMIT:
             _SCALARS[key] = text
+    return text
+
+
+def _probe(value: Any) -> str:
+    text = dump_yaml_with_pyyaml({"k": value})[3:]
+    if text.endswith("\n...\n"):  # an explicit document end follows a bare scalar at the end of a stream
+        text = text[:-4]
+    text = text[:-1]
+    if any(c in text for c in _OTHER_BREAKS) or ("\n" in text and not text.startswith("|")):
+        raise _NotPlain  # spread over lines, indented for where it stood in the probe
     return text
 
 

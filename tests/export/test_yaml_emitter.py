@@ -37,6 +37,14 @@ def test_tricky_values_are_written_as_pyyaml_writes_them() -> None:
     assert yaml.safe_load(dump_yaml(TRICKY)) == TRICKY
 
 
+@given(st.from_regex(r"[A-Za-z][A-Za-z0-9_.-]{0,12}( [A-Za-z0-9_.-]{1,6}){0,3}", fullmatch=True)
+       | st.sampled_from(["yes", "No", "null", "True", "off", "y", "n", "e5", "Panel 0", "a -b", "end."]))
+@settings(max_examples=300)
+def test_plain_words_are_written_as_pyyaml_writes_them(text: str) -> None:
+    """dump_yaml writes such strings without asking PyYAML's emitter (they are mostly unique: titles, queries)."""
+    assert dump_yaml({"k": text, text: [text]}) == dump_yaml_with_pyyaml({"k": text, text: [text]})
+
+
 @pytest.mark.slow  # a property test: the full suite runs it
 @settings(max_examples=300, deadline=None)
 @given(st.dictionaries(st.text(max_size=8), trees, min_size=1, max_size=5))
