@@ -121,11 +121,24 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
     def resolve(self, kind: type[yaml.Node], value: Any, implicit: tuple[bool, bool]) -> str:
         if kind is yaml.ScalarNode:
             if implicit[0]:  # plain (unquoted): may be a number, bool, null...
+                # Keys and small values repeat across files ("title", "w", "16"): each is matched once.
+                known = _PLAIN_TAGS.get(value)
+                if known is not None:
+                    return known
+                found = _STR
                 for tag, regexp in _IMPLICIT.get(value[:1], _WILDCARD):
                     if regexp.match(value):
-                        return tag
+                        found = tag
+                        break
+                if len(_PLAIN_TAGS) < _PLAIN_TAGS_LIMIT and len(value) < 64:
+                    _PLAIN_TAGS[value] = found
+                return found
             return _STR
         return _SEQ if kind is yaml.SequenceNode else _MAP
+
+
+_PLAIN_TAGS: dict[str, str] = {}
+_PLAIN_TAGS_LIMIT = 50_000
 
 
 assert not _Loader.yaml_path_resolvers, "_Loader.resolve ignores path resolvers"
