@@ -97,12 +97,21 @@ def _probe(value: Any) -> str:
     return text
 
 
+_KEYS: dict[str, str] = {}  # str keys already checked and written: the same few keys recur in every file
+
+
 def _key(key: Any) -> str:
+    if key.__class__ is str:
+        known = _KEYS.get(key)
+        if known is not None:
+            return known
     if not isinstance(key, (str, int)) or isinstance(key, bool) or (isinstance(key, str) and not 0 < len(key) < 128):
         raise _NotPlain  # PyYAML writes empty, long and complex keys with "? " (Emitter.check_simple_key)
     if isinstance(key, str) and any(c in key for c in "\n" + _OTHER_BREAKS):
         raise _NotPlain  # a multi-line key is not a simple key either
     text = _scalar(key)
+    if key.__class__ is str and len(_KEYS) < _SCALAR_CACHE_LIMIT:
+        _KEYS[key] = text
     return text
 
 
