@@ -1,4 +1,4 @@
-"""Kibana 8.11 runs Lens migrations 7.15.0-8.5.0 on import of an older Lens object (`saved_object_migrations.ts`,
+"""Kibana 8.11 runs Lens migrations 7.13.1-8.9.0 on import of an older Lens object (`saved_object_migrations.ts`,
 `common_migrations.ts`; see `kibana_emulator/lens_migrations.py`); an object already at 8.9.0 is stored as sent.
 Checked on real library Lens objects of the oracle_weblogic package (stamped `migrationVersion: {lens: 8.1.0}`);
 for the 7.15.0 and 8.1.0 steps the same objects are relabelled 7.14.0 with the shape such a version had."""
@@ -130,3 +130,136 @@ def test_a_by_value_lens_panel_is_migrated_by_the_dashboards_version(corpus_dir,
     lens = panels[0]["embeddableConfig"]["attributes"]
     assert lens["visualizationType"] == vis_type
     assert ("size" in lens["state"]["visualization"]) is (version == "8.1.0")
+
+
+# ------------------------------------------------------------------ the full by-value chain on real dashboards
+MONGODB = Path("kibana-objects/elastic-package/mongodb/dashboard/mongodb-Metrics-MongoDB.json")  # dashboard 8.1.0
+APM_JAVA = Path("kibana-objects/apm-contrib/apm-agent-java/dashboard/39144590-7ae6-11ed-b6ad-0b0592126c90.json")
+BOX_EVENTS = Path("kibana-objects/package-storage/box_events/dashboard/"
+                  "box_events-ce6fbf50-2df9-11ed-8003-6d5721603181.json")  # dashboard 7.17.0
+
+
+def import_dashboard(client, emulator, corpus: Path, path: Path) -> tuple[list[dict], list[dict]]:
+    """(panels as sent, panels as stored) of a real dashboard imported with its data views."""
+    from migration.harness import importable, load_manifest
+    manifest = next(o for o in load_manifest(corpus) if o.local_path == str(path))
+    obj = importable(json.loads((corpus / path).read_text()), manifest)
+    views = {r["id"] for r in obj["references"] if r["type"] == "index-pattern"}
+    objects = [data_view(v, typeMigrationVersion="8.0.0", coreMigrationVersion="8.8.0") for v in sorted(views)]
+    response = import_objects(client, [*objects, obj], overwrite="true")
+    assert response.json()["success"] is True, response.text
+    stored = emulator.get_object("dashboard", obj["id"])["attributes"]["panelsJSON"]
+    return json.loads(obj["attributes"]["panelsJSON"]), json.loads(stored)
+
+
+def lens_of(panel: dict[str, Any]) -> dict[str, Any]:
+    return panel["embeddableConfig"]["attributes"]
+
+
+def test_an_8_1_pie_panel_gets_primary_groups_metrics_and_a_named_legend_size(corpus_dir, emulator_http,
+                                                                             kibana_emulator):
+    """8.5.0 commonMigratePartitionChartGroups, 8.6.0 commonMigratePartitionMetrics, 8.3.0
+    commonPreserveOldLegendSizeDefault (no size was the old default: 'auto')."""
+    sent, stored = import_dashboard(emulator_http, kibana_emulator, corpus_dir, MONGODB)
+    before, after = lens_of(sent[1])["state"]["visualization"]["layers"][0], \
+        lens_of(stored[1])["state"]["visualization"]["layers"][0]
+    assert "groups" not in after and "metric" not in after
+    assert after["primaryGroups"] == before["groups"]
+    assert after["metrics"] == [before["metric"]]
+    assert after["legendSize"] == "auto"
+
+
+def test_an_8_1_datatable_panel_gets_row_heights_from_fit_row_to_content(corpus_dir, emulator_http,
+                                                                         kibana_emulator):
+    """8.2.0 commonEnhanceTableRowHeight: no fitRowToContent -> single line."""
+    sent, stored = import_dashboard(emulator_http, kibana_emulator, corpus_dir, MONGODB)
+    assert lens_of(sent[0])["visualizationType"] == "lnsDatatable"
+    vis = lens_of(stored[0])["state"]["visualization"]
+    assert (vis["rowHeight"], vis["rowHeightLines"]) == ("single", 1)
+
+
+def test_an_8_0_xy_panel_gets_empty_rows_and_an_auto_legend(corpus_dir, emulator_http, kibana_emulator):
+    """8.2.0 commonSetIncludeEmptyRowsDateHistogram (overwrites), 8.3.0 legend size."""
+    _sent, stored = import_dashboard(emulator_http, kibana_emulator, corpus_dir, APM_JAVA)
+    lens = lens_of(stored[1])
+    assert lens["state"]["visualization"]["legend"]["legendSize"] == "auto"
+    histograms = [c for layer in lens["state"]["datasourceStates"]["formBased"]["layers"].values()
+                  for c in layer["columns"].values() if c["operationType"] == "date_histogram"]
+    assert histograms and all(c["params"]["includeEmptyRows"] is True for c in histograms)
+
+
+def test_a_7_17_panel_filter_names_its_data_view_reference_in_index(corpus_dir, emulator_http, kibana_emulator):
+    """8.1.0 commonRenameFilterReferences: meta.index = meta.indexRefName, indexRefName deleted."""
+    sent, stored = import_dashboard(emulator_http, kibana_emulator, corpus_dir, BOX_EVENTS)
+    before = [f["meta"] for f in lens_of(sent[1])["state"]["filters"]]
+    after = [f["meta"] for f in lens_of(stored[1])["state"]["filters"]]
+    assert [m["index"] for m in after] == [m["indexRefName"] for m in before]
+    assert not any("indexRefName" in m for m in after)
+
+
+def test_library_lens_before_8_1_gets_a_terms_parent_format_by_value_panels_do_not():
+    """Only the saved-object map's 8.1.0 runs addParentFormatter (saved_object_migrations.ts vs
+    make_lens_embeddable_factory.ts)."""
+    from kibana_emulator.lens_migrations import migrate_lens
+    attributes = {"visualizationType": "lnsXY", "state": {"visualization": {"layers": []}, "datasourceStates": {
+        "indexpattern": {"layers": {"l": {"columnOrder": ["c"], "columns": {
+            "c": {"operationType": "terms", "params": {"size": 5}}}}}}}}}
+    library = migrate_lens(attributes, (8, 0, 0), library=True)
+    by_value = migrate_lens(attributes, (8, 0, 0), library=False)
+    assert library["state"]["datasourceStates"]["formBased"]["layers"]["l"]["columns"]["c"]["params"] == {
+        "size": 5, "parentFormat": {"id": "terms"}}
+    assert by_value["state"]["datasourceStates"]["formBased"]["layers"]["l"]["columns"]["c"]["params"] == {"size": 5}
+
+
+@pytest.mark.parametrize(("shape", "groups", "expected"), [
+    ("pie", ["a"], {"primaryGroups": ["a"]}),
+    ("waffle", ["a"], {"primaryGroups": ["a"]}),
+    ("mosaic", ["a", "b"], {"primaryGroups": ["a"], "secondaryGroups": ["b"]}),
+])
+def test_partition_groups_as_kibanas_common_migrations_test(shape, groups, expected):
+    from kibana_emulator.lens_migrations import migrate_partition_chart_groups
+    attributes = {"state": {"visualization": {"shape": shape, "layers": [{"groups": groups}]}}}
+    migrate_partition_chart_groups(attributes)
+    assert attributes["state"]["visualization"]["layers"][0] == expected
+
+
+@pytest.mark.parametrize(("format_id", "bucketed", "compact"), [
+    # the table of common_migrations.test.ts "migrate new metric formatters to uniform configuration"
+    (None, True, False), ("number", True, False), ("number", False, True), ("percentage", False, True),
+    ("bytes", False, False), ("bits", False, False), (None, False, False),
+])
+def test_metric_formatter_as_kibanas_common_migrations_test(format_id, bucketed, compact):
+    from kibana_emulator.lens_migrations import migrate_metric_formatter
+    params = {"format": {"id": format_id}} if format_id else {}
+    attributes = {"visualizationType": "lnsMetric", "state": {"datasourceStates": {"formBased": {"layers": {
+        "test": {"columnOrder": [], "columns": {"col1": {"operationType": "test", "isBucketed": bucketed,
+                                                         "params": copy.deepcopy(params)}}}}}}}}
+    migrate_metric_formatter(attributes)
+    column = attributes["state"]["datasourceStates"]["formBased"]["layers"]["test"]["columns"]["col1"]
+    expected = {"format": {"id": format_id, "params": {"compact": True}}} if compact else params
+    assert column["params"] == expected
+
+
+@pytest.mark.parametrize(("size", "expected"), [(None, "auto"), (80, "small"), (130, "medium"), (230, "xlarge"),
+                                                ("auto", "<dropped>")])
+def test_legend_pixel_sizes_become_names(size, expected):
+    """8.3.0 `pixelsToLegendSize[String(legendSize)]`: an unknown key gives undefined, which JSON drops."""
+    from kibana_emulator.lens_migrations import preserve_old_legend_size_default
+    legend = {"isVisible": True} if size is None else {"isVisible": True, "legendSize": size}
+    attributes = {"visualizationType": "lnsXY", "state": {"visualization": {"legend": legend}}}
+    preserve_old_legend_size_default(attributes)
+    assert attributes["state"]["visualization"]["legend"].get("legendSize", "<dropped>") == expected
+
+
+def test_a_reversed_default_heatmap_palette_becomes_custom_percent_stops():
+    """7.16.0 commonMakeReversePaletteAsCustom (moveDefaultPaletteToPercentCustomInPlace)."""
+    from kibana_emulator.lens_migrations import make_reverse_palette_as_custom
+    palette = {"name": "temperature", "type": "palette", "params": {
+        "name": "temperature", "reverse": True, "stops": [{"color": "#a", "stop": 10}, {"color": "#b", "stop": 20}]}}
+    attributes = {"visualizationType": "lnsHeatmap", "state": {"visualization": {"palette": palette}}}
+    make_reverse_palette_as_custom(attributes)
+    assert palette["name"] == "custom"
+    assert palette["params"] == {"name": "custom", "reverse": True, "rangeType": "percent", "rangeMin": 0,
+                                 "rangeMax": 80, "steps": 2,
+                                 "colorStops": [{"color": "#a", "stop": 0}, {"color": "#b", "stop": 50}],
+                                 "stops": [{"color": "#a", "stop": 50}, {"color": "#b", "stop": 100}]}

@@ -3,8 +3,8 @@
 Modelled: the version checks that reject a whole request with 422, and the one migration whose failure matters
 to a client generating modern objects: Lens' 7.x migrations read `datasourceStates.indexpattern` and run before
 the 8.6.0 `indexpattern` -> `formBased` rename, so a `formBased` state reaching them throws (HTTP 500). The same
-migrations run on by-value Lens panels inside dashboards. Some Lens migrations 7.15.0-8.5.0 that change the stored
-state are applied too (`lens_migrations.py`). Dashboards older than 7.3.0 get Kibana's 7.3.0 migration
+migrations run on by-value Lens panels inside dashboards. The Lens migrations 7.13.1-8.9.0 that change the
+stored state are applied too (`lens_migrations.py`). Dashboards older than 7.3.0 get Kibana's 7.3.0 migration
 (`dashboard_730.py`: pre-6.1 `col`/`row` panels to `gridData`, `uiStateJSON` into the panels). Other type
 migrations are not modelled: visualization and map migrations catch their own failures and return the document
 unchanged (`setup_saved_objects.ts` "Do not fail migration"), so an old object still imports; the emulator
@@ -21,7 +21,7 @@ from typing import Any
 from .config import CORE_MIGRATION_VERSION, EmulatorConfig
 from .dashboard_730 import DASHBOARD_730, migrate_dashboard_730
 from .errors import HttpError, internal_error
-from .lens_migrations import migrate_lens_7_15_to_8_5
+from .lens_migrations import LATEST_LENS_MIGRATION, migrate_lens
 
 SEMVER = re.compile(r"^(\d+)\.(\d+)\.(\d+)(?:-[0-9A-Za-z.-]+)?$")
 LENS_DATASOURCE_RENAME = "8.6.0"  # commonMigrateIndexPatternDatasource
@@ -119,29 +119,26 @@ def _run_type_migrations(type_: str, attributes: dict[str, Any], version: str) -
         attributes = migrate_dashboard_730(attributes)
     if type_ == "map" and "bounds" in attributes and _older_than(version, MAP_REMOVE_BOUNDS):
         return {k: v for k, v in attributes.items() if k != "bounds"}
-    if not _older_than(version, LENS_DATASOURCE_RENAME):
-        return attributes
     parsed = parse_semver(version) if version else None
+    if parsed is not None and parsed >= LATEST_LENS_MIGRATION:
+        return attributes
     if type_ == "lens":
-        return _migrate_lens_attributes(attributes, parsed)
+        return _migrate_lens_attributes(attributes, parsed, library=True)
     if type_ == "dashboard":
         return _migrate_dashboard_panels(attributes, parsed)
     return attributes
 
 
-def _migrate_lens_attributes(attributes: dict[str, Any], version: tuple[int, int, int] | None) -> dict[str, Any]:
-    state = attributes.get("state")
-    datasources = state.get("datasourceStates") if isinstance(state, dict) else None
-    legacy = datasources.get("indexpattern") if isinstance(datasources, dict) else None
-    if not isinstance(legacy, dict) or "formBased" in datasources:
-        # 7.x steps dereference datasourceStates.indexpattern.* -> TypeError inside a migration function
-        raise internal_error()
-    # 7.15.0-8.5.0 (lens_migrations.py) run on the pre-rename `indexpattern` state, before 8.6.0
-    attributes = migrate_lens_7_15_to_8_5(attributes, version)
-    state = attributes["state"]
-    datasources = state["datasourceStates"]
-    renamed = {("formBased" if k == "indexpattern" else k): v for k, v in datasources.items()}
-    return {**attributes, "state": {**state, "datasourceStates": renamed}}
+def _migrate_lens_attributes(attributes: dict[str, Any], version: tuple[int, int, int] | None, *,
+                             library: bool) -> dict[str, Any]:
+    if version is None or version < parse_semver(LENS_DATASOURCE_RENAME):
+        state = attributes.get("state")
+        datasources = state.get("datasourceStates") if isinstance(state, dict) else None
+        legacy = datasources.get("indexpattern") if isinstance(datasources, dict) else None
+        if not isinstance(legacy, dict) or "formBased" in datasources:
+            # 7.x steps dereference datasourceStates.indexpattern.* -> TypeError inside a migration function
+            raise internal_error()
+    return migrate_lens(attributes, version, library=library)
 
 
 def _migrate_dashboard_panels(attributes: dict[str, Any], version: tuple[int, int, int] | None) -> dict[str, Any]:
@@ -156,7 +153,7 @@ def _migrate_dashboard_panels(attributes: dict[str, Any], version: tuple[int, in
     for panel in panels:
         config = panel.get("embeddableConfig") if isinstance(panel, dict) else None
         if panel_is_by_value_lens(panel) and isinstance(config, dict):
-            config["attributes"] = _migrate_lens_attributes(config["attributes"], version)
+            config["attributes"] = _migrate_lens_attributes(config["attributes"], version, library=False)
             changed = True
     if not changed:
         return attributes
