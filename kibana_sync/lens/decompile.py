@@ -77,7 +77,16 @@ def decompile_or_explain(attributes: dict[str, Any], *, normalised: bool = False
         stored_as = read_stored_as(stored, editor_form, reader.data_view)
         if stored_as:
             data["stored"] = stored_as
+        if data.get("raw_references"):
+            data["raw_references"] = _in_stored_order(data["raw_references"], stored.get("references"))
     return data
+
+
+def _in_stored_order(references: list[dict[str, Any]], stored: Any) -> list[dict[str, Any]]:
+    """The normalised form sorts references; write them back in the order the chart stored them."""
+    keys = [(r.get("type"), r.get("id"), r.get("name")) for r in stored] if isinstance(stored, list) else []
+    return sorted(references, key=lambda r: keys.index(k) if (k := (r.get("type"), r.get("id"), r.get("name")))
+                  in keys else len(keys))
 
 
 def _chart(data: dict[str, Any]) -> LensChart:

@@ -58,8 +58,7 @@ def formbased_layers(state: dict[str, Any]) -> dict[str, dict[str, Any]]:
 def _migrate(attributes: dict[str, Any], state: dict[str, Any]) -> bool:
     """Kibana's Lens migrations 8.1-8.6 that apply to what is there; True when the panel predates 8.6."""
     sources = state.setdefault("datasourceStates", {})
-    old = sources.get("indexpattern", {})
-    was_indexpattern = bool(old.get("layers")) and not sources.get("formBased", {}).get("layers")
+    was_indexpattern = _predates_formbased(state)
     if was_indexpattern:  # 8.6.0: the datasource was renamed
         sources["formBased"] = sources.pop("indexpattern")
     vis_type = attributes.get("visualizationType")
@@ -91,6 +90,11 @@ def _migrate(attributes: dict[str, Any], state: dict[str, Any]) -> bool:
             elif operation == "date_histogram" and was_indexpattern:
                 column.setdefault("params", {}).setdefault("includeEmptyRows", True)  # 8.2.0
     return was_indexpattern
+
+
+def _predates_formbased(state: dict[str, Any]) -> bool:
+    sources = state.get("datasourceStates") or {}
+    return bool((sources.get("indexpattern") or {}).get("layers")) and not (sources.get("formBased") or {}).get("layers")
 
 
 def _migrate_pie_layer(layer: dict[str, Any], shape: str | None) -> None:
@@ -255,7 +259,10 @@ def stored_with_canonical_ids(attributes: dict[str, Any]) -> dict[str, Any] | No
     try:
         out = copy_json(attributes)
         state = out["state"]
-        _migrate(out, state)
+        if _predates_formbased(state):
+            # Kibana ran the older migrations when it imported this state; a formBased state was written by an
+            # 8.6+ editor or already migrated, and Kibana keeps it as it is (no showArrayValues filled in...)
+            _migrate(out, state)
         normal = copy_json(out)
         normal_state = normal["state"]
         was_indexpattern = _migrate(normal, normal_state)

@@ -477,3 +477,22 @@ def test_an_optional_attribute_stored_at_its_default_is_kept():
     data = SEARCH.decompile(original).data
     assert data["uses_ad_hoc_data_view"] is False
     assert SEARCH.compile(entry_for(data), None)["attributes"]["usesAdHocDataView"] is False
+
+
+def test_a_search_without_columns_is_pushed_without_columns(corpus_dir):
+    """rabbitmq's "Metrics Rabbitmq" search (7.x) has no `columns` attribute; Kibana keeps it so, and Discover
+    reads a missing list as none. Compile must not invent `columns: []`."""
+    original = json.loads((corpus_dir / "kibana-objects/package-storage/rabbitmq/search/"
+                                        "rabbitmq-Metrics-Rabbitmq.json").read_text())
+    assert "columns" not in original["attributes"]
+    data = SEARCH.decompile(original).data
+    assert "columns" in data["unset"]
+    attrs = SEARCH.compile(entry_for(data), None)["attributes"]
+    assert "columns" not in attrs
+    assert set(attrs) == set(original["attributes"])
+
+
+def test_unset_columns_with_columns_given_is_one_error(tmp_path):
+    project = project_with(tmp_path, "id: s\ntitle: S\ndata_view: logs\nunset: [columns]\ncolumns: [a]\n")
+    assert ["columns is listed in unset but also set to ['a']" in d.message
+            for d in project.diagnostics.errors] == [True]

@@ -73,7 +73,7 @@ def _compact_or_kept(kibana_filter: Any, data_view: str | None, result: Decompil
 def _decompile_attributes(attrs: dict[str, Any], data: dict[str, Any]) -> None:
     """Move every attribute the YAML form can say exactly from ``attrs`` into ``data``; the rest stays."""
     # 7.x searches lack the attributes 8.x's Discover always writes: say so, so compile leaves them out too.
-    unset = [key for key, attr in {"grid": "grid", **FLAGS}.items() if attr not in attrs]
+    unset = [key for key, attr in {"columns": "columns", "grid": "grid", **FLAGS}.items() if attr not in attrs]
     if unset:
         data["unset"] = unset
     if _is_str_list(attrs.get("columns")):

@@ -72,8 +72,9 @@ class SearchKind(Kind):
             "title": m.title,
         }
         attrs.update({attr: getattr(m, key) for key, attr in FLAGS.items() if key not in m.unset})
-        if "grid" in m.unset:
-            del attrs["grid"]
+        for key in ("grid", "columns"):
+            if key in m.unset:
+                del attrs[key]
         attrs.update({attr: getattr(m, key) for key, attr in OPTIONAL.items() if getattr(m, key) is not None})
         if m.time_range is not None:
             attrs["timeRange"] = m.time_range.model_dump(by_alias=True)

@@ -62,7 +62,7 @@ class SearchModel(Model):
     time_restore: bool = False
     time_range: TimeRange | None = None
     refresh_interval: RefreshInterval | None = None
-    unset: list[Literal["grid", "hide_chart", "is_text_based_query", "time_restore"]] = Field(
+    unset: list[Literal["columns", "grid", "hide_chart", "is_text_based_query", "time_restore"]] = Field(
         default_factory=list, description="attributes this saved search does not carry (saved before Kibana 8 "
                                           "wrote them): compile leaves them out, as Kibana held it")
     row_height: int | None = None
@@ -81,7 +81,7 @@ class SearchModel(Model):
     def _unset_keys_are_not_also_set(self) -> SearchModel:
         for key in self.unset:
             value = getattr(self, key)
-            if value != ({} if key == "grid" else False):
+            if value != {"grid": {}, "columns": []}.get(key, False):
                 raise ValueError(f"{key} is listed in unset but also set to {value!r}; keep one")
         return self
 

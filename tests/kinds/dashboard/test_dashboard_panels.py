@@ -170,6 +170,21 @@ def test_by_value_map_is_written_decoded(corpus_dir: Path) -> None:
     assert isinstance(stored["embeddableConfig"]["attributes"]["layerListJSON"], str)  # Kibana keeps a string
 
 
+def test_a_by_value_map_stored_with_decoded_json_keeps_it_decoded(corpus_dir: Path) -> None:
+    """elastic-package writes a by-value map's layerListJSON/mapStateJSON/uiStateJSON as JSON values inside
+    panelsJSON; Kibana keeps panelsJSON as sent, so the pushed panel must hold values, not strings."""
+    from migration.harness import importable, load_manifest
+    rel = "elastic-package/system/dashboard/system-5517a150-f9ce-11e6-8115-a7c18106d86a.json"
+    manifest = next(o for o in load_manifest(corpus_dir) if o.local_path == f"kibana-objects/{rel}")
+    obj = importable(corpus_object(corpus_dir, rel), manifest)
+    data, built = exported_and_built(obj)
+    [map_panel] = [p for p in data["panels"] if "map_attributes" in p]
+    assert map_panel["stored_decoded"] == ["layerListJSON", "mapStateJSON", "uiStateJSON"]
+    [original] = [p for p in panels_of(obj) if p["type"] == "map"]
+    [stored] = [p for p in panels_of(built) if p["type"] == "map"]
+    assert stored["embeddableConfig"]["attributes"] == original["embeddableConfig"]["attributes"]
+
+
 # --- drilldowns ------------------------------------------------------------------------------------------------
 
 def test_dashboard_drilldowns_of_a_real_dashboard_are_compact(corpus_dir: Path) -> None:
@@ -416,3 +431,19 @@ def _corpus_dashboards(corpus_dir: Path) -> list[dict[str, Any]]:
         if isinstance(obj.get("attributes"), dict) and "panelsJSON" in obj["attributes"]:
             out.append(_encoded(obj))
     return out
+
+
+def test_a_lens_panels_filter_references_keep_their_stored_order(corpus_dir: Path) -> None:
+    """The Windows failed-logon dashboard names two filter data views in an order that is not sorted; the
+    pushed panel must list them as Kibana held them."""
+    from migration.harness import importable, load_manifest
+    rel = "elastic-package/system/dashboard/system-d401ef40-a7d5-11e9-a422-d144027429da.json"
+    manifest = next(o for o in load_manifest(corpus_dir) if o.local_path == f"kibana-objects/{rel}")
+    obj = importable(corpus_object(corpus_dir, rel), manifest)
+    _data, built = exported_and_built(obj)
+    names = [[r["name"] for r in p["embeddableConfig"]["attributes"].get("references", [])]
+             for p in panels_of(obj) if p["type"] == "lens"]
+    assert any(n[1:] != sorted(n[1:]) for n in names)  # the case at hand
+    built_names = [[r["name"] for r in p["embeddableConfig"]["attributes"].get("references", [])]
+                   for p in panels_of(built) if p["type"] == "lens"]
+    assert [n[1:] for n in built_names] == [n[1:] for n in names]  # the layer reference's id is canonical

@@ -29,6 +29,10 @@ class MapValuePanel(PanelCommon):
                                                        "mapStateJSON, uiStateJSON (mappings)")
     references: list[dict[str, str]] = Field(
         default_factory=list, description="references the map's layers own, named as Kibana names them")
+    stored_decoded: list[str] = Field(
+        default_factory=list, description="of layerListJSON, mapStateJSON, uiStateJSON: those the dashboard "
+                                          "stores as JSON values rather than strings (some package builders write "
+                                          "them so, and Kibana keeps panelsJSON as sent)")
 
 
 class MapValueType(PanelType):
@@ -38,7 +42,7 @@ class MapValueType(PanelType):
     def compile(self, panel: MapValuePanel, panel_index: str, ctx: PanelContext) -> PanelContent:
         attributes = copy.deepcopy(panel.map_attributes)
         for key in ENCODED_KEYS:
-            if key in attributes and not isinstance(attributes[key], str):
+            if key in attributes and not isinstance(attributes[key], str) and key not in panel.stored_decoded:
                 attributes[key] = dumps_embedded(attributes[key])
         return PanelContent("map", {"attributes": attributes}, references=prefixed(panel_index, panel.references))
 
@@ -51,6 +55,11 @@ class MapValueType(PanelType):
         refs = unprefixed(normal["panelIndex"], own_refs)
         if refs:
             data["references"] = refs
+        as_stored = stored.get("embeddableConfig", {}).get("attributes")
+        decoded = [k for k in ENCODED_KEYS if isinstance(as_stored, dict) and k in as_stored
+                   and not isinstance(as_stored[k], str)]
+        if decoded:
+            data["stored_decoded"] = decoded
         return data
 
     def normalise(self, panel: dict[str, Any], config: dict[str, Any]) -> None:
