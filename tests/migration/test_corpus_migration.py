@@ -211,8 +211,6 @@ def test_environment_stubs_reach_b_by_push_into_an_empty_space(corpus_dir):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=False, reason="issue 9: export does not cover legacy visualizations, library lens, "
-                                        "maps yet")
 @pytest.mark.parametrize("source", _sources())
 def test_corpus_round_trip(source, corpus_dir):
     results = run_all(packages(corpus_dir, source=source), jobs=2, corpus=corpus_dir)
