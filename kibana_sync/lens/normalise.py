@@ -36,6 +36,13 @@ def normalise_lens(attributes: dict[str, Any]) -> dict[str, Any]:
         return copy_json(attributes)
 
 
+# The id mapping of the last few states normalised: export reads the stored chart's ids (stored_with_canonical_ids)
+# right after normalising it, and working the mapping out again meant a second copy plus migrations of the chart.
+# Keyed by the id of the state as given, the state kept alive with it so that the id cannot be reused meanwhile.
+_RECORDED_MAPPINGS: dict[int, tuple[Any, str, dict[str, str] | None]] = {}
+_RECORDED_LIMIT = 16
+
+
 def _normalised(attributes: dict[str, Any]) -> dict[str, Any]:
     out = copy_json(attributes)
     out.setdefault("title", "")
@@ -46,9 +53,21 @@ def _normalised(attributes: dict[str, Any]) -> dict[str, Any]:
         return out
     was_indexpattern = _migrate(out, state)
     _defaults(out, state, was_indexpattern)
-    _canonical_ids(out, state)
+    rename = _id_mapping(state)
+    _record_mapping(attributes, rename)
+    if rename is not None:
+        _rename_ids(out, state, rename)
     canonical_text_based_ids(state)
     return out
+
+
+def _record_mapping(attributes: dict[str, Any], rename: dict[str, str] | None) -> None:
+    given_state, vis_type = attributes.get("state"), attributes.get("visualizationType")
+    if given_state.__class__ is not dict or vis_type.__class__ is not str:
+        return
+    if len(_RECORDED_MAPPINGS) >= _RECORDED_LIMIT:
+        del _RECORDED_MAPPINGS[next(iter(_RECORDED_MAPPINGS))]
+    _RECORDED_MAPPINGS[id(given_state)] = (given_state, vis_type, rename)
 
 
 def formbased_layers(state: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -200,12 +219,6 @@ def _default_scale(column: dict[str, Any]) -> str:
     return "ordinal" if column.get("isBucketed") else "ratio"
 
 
-def _canonical_ids(attributes: dict[str, Any], state: dict[str, Any]) -> None:
-    rename = _id_mapping(state)
-    if rename is not None:
-        _rename_ids(attributes, state, rename)
-
-
 def _id_mapping(state: dict[str, Any]) -> dict[str, str] | None:
     """Old layer and column id -> canonical id, or None when ids are to stay as they are."""
     layers = formbased_layers(state)
@@ -263,11 +276,20 @@ def stored_with_canonical_ids(attributes: dict[str, Any]) -> dict[str, Any] | No
             # Kibana ran the older migrations when it imported this state; a formBased state was written by an
             # 8.6+ editor or already migrated, and Kibana keeps it as it is (no showArrayValues filled in...)
             _migrate(out, state)
-        normal = copy_json(out)
-        normal_state = normal["state"]
-        was_indexpattern = _migrate(normal, normal_state)
-        _defaults(normal, normal_state, was_indexpattern)
-        rename = _id_mapping(normal_state)
+        recorded = _RECORDED_MAPPINGS.get(id(attributes["state"]))
+        if recorded is not None and recorded[0] is attributes["state"] \
+                and recorded[1] == attributes.get("visualizationType"):
+            # normalise_lens worked the mapping out from this very state and visualization type (migrations
+            # and defaults read nothing else but the references, whose sort can fail on its own: done here).
+            sorted((r for r in out.get("references", []) if r.get("name") != CURRENT_DATA_VIEW_REFERENCE),
+                   key=reference_order)
+            rename = recorded[2]
+        else:
+            normal = copy_json(out)
+            normal_state = normal["state"]
+            was_indexpattern = _migrate(normal, normal_state)
+            _defaults(normal, normal_state, was_indexpattern)
+            rename = _id_mapping(normal_state)
         if rename is None or not isinstance(out.get("references", []), list):
             return None
         out.setdefault("references", [])
