@@ -56,8 +56,8 @@ def _normalised(attributes: dict[str, Any]) -> dict[str, Any]:
     rename = _id_mapping(state)
     _record_mapping(attributes, rename)
     if rename is not None:
-        _rename_ids(out, state, rename)
-    canonical_text_based_ids(state)
+        out = _renamed(out, state, rename)
+    canonical_text_based_ids(out["state"])
     return out
 
 
@@ -241,7 +241,10 @@ def _id_mapping(state: dict[str, Any]) -> dict[str, str] | None:
     return rename
 
 
-def _rename_ids(attributes: dict[str, Any], state: dict[str, Any], rename: dict[str, str]) -> None:
+def _renamed(attributes: dict[str, Any], state: dict[str, Any], rename: dict[str, str]) -> dict[str, Any]:
+    """``attributes`` (whose state is ``state``) with ``rename`` applied to layer and column ids. Copy on write:
+    containers an id is written into are new, the rest is shared with ``attributes``, which stays as it was (so
+    the stored chart need not be copied to read its canonical form)."""
     layers = formbased_layers(state)
     visualization = state.get("visualization") or {}
     layer_order = [layer.get("layerId") for layer in visualization.get("layers", [])]
@@ -251,30 +254,36 @@ def _rename_ids(attributes: dict[str, Any], state: dict[str, Any], rename: dict[
     new_layers = {}
     for layer_id in ordered:
         layer = layers[layer_id]
-        layer["columns"] = {rename.get(k, k): _rename_column(c, rename) for k, c in layer["columns"].items()}
-        layer["columnOrder"] = [rename.get(c, c) for c in layer.get("columnOrder", [])]
-        new_layers[rename.get(layer_id, layer_id)] = layer
-    state["datasourceStates"]["formBased"]["layers"] = new_layers
+        columns = {rename.get(k, k): _renamed_column(c, rename) for k, c in layer["columns"].items()}
+        new_layers[rename.get(layer_id, layer_id)] = {
+            **layer, "columns": columns, "columnOrder": [rename.get(c, c) for c in layer.get("columnOrder", [])]}
+    sources = state["datasourceStates"]
+    new_sources = {**sources, "formBased": {**sources["formBased"], "layers": new_layers}}
     # Compiled charts already have the canonical ids: renaming would only rebuild the visualization unchanged.
     renames = any(old != new for old, new in rename.items())
-    state["visualization"] = rename_strings(visualization, rename) if renames else visualization
+    new_state = {**state, "datasourceStates": new_sources,
+                 "visualization": rename_strings(visualization, rename) if renames else visualization}
+    references = []
     for reference in attributes.get("references", []):
         name = reference.get("name", "")
         if name.startswith(LAYER_REFERENCE_PREFIX) and name[len(LAYER_REFERENCE_PREFIX):] in rename:
-            reference["name"] = LAYER_REFERENCE_PREFIX + rename[name[len(LAYER_REFERENCE_PREFIX):]]
-    attributes["references"].sort(key=reference_order)
+            reference = {**reference, "name": LAYER_REFERENCE_PREFIX + rename[name[len(LAYER_REFERENCE_PREFIX):]]}
+        references.append(reference)
+    references.sort(key=reference_order)
+    return {**attributes, "state": new_state, "references": references}
 
 
 def stored_with_canonical_ids(attributes: dict[str, Any]) -> dict[str, Any] | None:
-    """A copy of stored formBased Lens attributes as Kibana 8.11 holds them after import (the migrations
+    """Stored formBased Lens attributes as Kibana 8.11 holds them after import (the migrations
     ``normalise_lens`` applies), with the ids ``normalise_lens`` gives and nothing else changed; None when that
-    is not possible."""
+    is not possible. What did not change is shared with ``attributes``: read the result, do not change it."""
     try:
-        out = copy_json(attributes)
-        state = out["state"]
+        out, state = attributes, attributes["state"]
         if _predates_formbased(state):
             # Kibana ran the older migrations when it imported this state; a formBased state was written by an
             # 8.6+ editor or already migrated, and Kibana keeps it as it is (no showArrayValues filled in...)
+            out = copy_json(attributes)
+            state = out["state"]
             _migrate(out, state)
         recorded = _RECORDED_MAPPINGS.get(id(attributes["state"]))
         if recorded is not None and recorded[0] is attributes["state"] \
@@ -292,9 +301,7 @@ def stored_with_canonical_ids(attributes: dict[str, Any]) -> dict[str, Any] | No
             rename = _id_mapping(normal_state)
         if rename is None or not isinstance(out.get("references", []), list):
             return None
-        out.setdefault("references", [])
-        _rename_ids(out, state, rename)
-        return out
+        return _renamed(out, state, rename)
     except (LookupError, TypeError, AttributeError):
         return None
 
@@ -319,13 +326,18 @@ def _column_names(layer: dict[str, Any], number: int) -> tuple[dict[str, str], i
     return names, number
 
 
-def _rename_column(column: dict[str, Any], rename: dict[str, str]) -> dict[str, Any]:
+def _renamed_column(column: dict[str, Any], rename: dict[str, str]) -> dict[str, Any]:
+    out = dict(column)
     if "references" in column:
-        column["references"] = [rename.get(r, r) for r in column["references"]]
+        out["references"] = [rename.get(r, r) for r in column["references"]]
     params = column.get("params", {})
+    new_params = None
     if "tinymathAst" in params:
-        params["tinymathAst"] = rename_strings(params["tinymathAst"], rename)
+        new_params = {**params, "tinymathAst": rename_strings(params["tinymathAst"], rename)}
     order_by = params.get("orderBy")
     if isinstance(order_by, dict) and "columnId" in order_by:
-        order_by["columnId"] = rename.get(order_by["columnId"], order_by["columnId"])
-    return column
+        new_params = {**(params if new_params is None else new_params),
+                      "orderBy": {**order_by, "columnId": rename.get(order_by["columnId"], order_by["columnId"])}}
+    if new_params is not None:
+        out["params"] = new_params
+    return out

@@ -18,6 +18,7 @@ from typing import Any
 from pydantic import Field
 
 from kibana_sync.lens.normalise import CURRENT_DATA_VIEW_REFERENCE, stored_with_canonical_ids
+from kibana_sync.source.json_data import copy_json
 from kibana_sync.source.model import Model
 
 # Attributes the caller (library Lens file, dashboard panel) keeps itself.
@@ -108,7 +109,9 @@ def read_stored_as(stored: dict[str, Any], compiled: dict[str, Any], data_view: 
         _differences(_comparable(canonical), _comparable(compiled), [], unset, values)
     out: dict[str, Any] = {}
     unset_paths = [_path(p) for p in unset]
-    set_paths = {_path(p): v for p, v in values}
+    # The values come from the stored chart itself (the canonical form shares what it did not rename): the
+    # chart's record gets its own copies.
+    set_paths = {_path(p): copy_json(v) for p, v in values}
     if None in unset_paths or None in set_paths:
         return {}
     unset_paths += [key for key in ("title", "description", "type") if key not in stored and key in compiled]
