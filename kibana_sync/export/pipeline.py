@@ -22,7 +22,7 @@ from kibana_sync.export.raw_report import broken_json, raw_warning
 from kibana_sync.kibana.stores.registry import store_named
 from kibana_sync.kibana.targets import DEFAULT_TARGET, TARGETS, unreadable
 from kibana_sync.kinds.base import Decompiled, Entry, Kind, Store
-from kibana_sync.kinds.registry import all_kinds, apply_position
+from kibana_sync.kinds.registry import all_kinds, apply_position, kind_in_store
 from kibana_sync.source.diagnostics import Severity
 from kibana_sync.source.json_data import copy_json
 from kibana_sync.source.model import External, RefUse
@@ -172,10 +172,8 @@ def _keep_secret_variables(existing: ExistingObjects, item: _Decompiled, path: P
 
 
 def kind_for(obj: KibanaObject) -> Kind | None:
-    """The kind of an object read from a store: saved objects by their type, the others by the kind's name (the
-    type their store gives them: "rule", "connector", "index_template", ...)."""
-    return next((k for k in all_kinds() if k.store == obj.store and (k.saved_object_type or k.name) == obj.type),
-                None)
+    """The kind of an object read from a store (see ``kind_in_store``)."""
+    return kind_in_store(obj.store, obj.type)
 
 
 def _decompile(obj: KibanaObject, report: ExportReport) -> _Decompiled | None:

@@ -15,16 +15,27 @@ LISTED = 5  # paths named in one warning; the rest are counted
 def raw_paths(data: Any, path: tuple[str | int, ...] = ()) -> list[str]:
     """Where ``data`` holds raw passthrough, e.g. ``panels[2].raw (visualization)``."""
     found: list[str] = []
-    if isinstance(data, dict):
-        for key, value in data.items():
-            if isinstance(key, str) and (key == "raw" or key.startswith("raw_")) and value not in ({}, [], None):
-                found.append(format_path((*path, key)) + _what(value))
-            else:
-                found.extend(raw_paths(value, (*path, key)))
-    elif isinstance(data, list):
-        for i, item in enumerate(data):
-            found.extend(raw_paths(item, (*path, i)))
+    _find_raw(data, list(path), found)
     return found
+
+
+def _find_raw(data: Any, path: list[str | int], found: list[str]) -> None:
+    # The path is one list, extended and shortened in place, and formatted only where something is found: a
+    # tuple per node was most of the cost of walking a big export.
+    if data.__class__ is dict:
+        for key, value in data.items():
+            if key.__class__ is str and (key == "raw" or key.startswith("raw_")) and value not in ({}, [], None):
+                found.append(format_path((*path, key)) + _what(value))
+            elif value.__class__ is dict or value.__class__ is list:
+                path.append(key)
+                _find_raw(value, path, found)
+                path.pop()
+    elif data.__class__ is list:
+        for i, item in enumerate(data):
+            if item.__class__ is dict or item.__class__ is list:
+                path.append(i)
+                _find_raw(item, path, found)
+                path.pop()
 
 
 def raw_warning(data: dict[str, Any], kibana_object: dict[str, Any]) -> str | None:
@@ -43,17 +54,24 @@ def broken_json(data: Any, path: tuple[str | int, ...] = ()) -> list[str]:
     """Embedded JSON strings (``panelsJSON``, ``searchSourceJSON``, ...) kept raw because they do not parse:
     the export keeps them as they are, but Kibana cannot open the object either."""
     found: list[str] = []
-    items = data.items() if isinstance(data, dict) else enumerate(data) if isinstance(data, list) else ()
-    for key, value in items:
-        if isinstance(key, str) and key.endswith("JSON") and isinstance(value, str):
-            try:
-                json.loads(value)
-            except ValueError as exc:
-                found.append(f"{format_path((*path, key))} is not valid JSON ({exc}); kept as it is, "
-                             "but Kibana cannot read it either")
-        else:
-            found.extend(broken_json(value, (*path, key)))
+    _find_broken_json(data, list(path), found)
     return found
+
+
+def _find_broken_json(data: Any, path: list[str | int], found: list[str]) -> None:
+    items = data.items() if data.__class__ is dict else enumerate(data) if data.__class__ is list else ()
+    for key, value in items:
+        if value.__class__ is str:
+            if key.__class__ is str and key.endswith("JSON"):
+                try:
+                    json.loads(value)
+                except ValueError as exc:
+                    found.append(f"{format_path((*path, key))} is not valid JSON ({exc}); kept as it is, "
+                                 "but Kibana cannot read it either")
+        elif value.__class__ is dict or value.__class__ is list:
+            path.append(key)
+            _find_broken_json(value, path, found)
+            path.pop()
 
 
 def kibana_version(kibana_object: dict[str, Any]) -> str | None:

@@ -3,6 +3,10 @@
 Three steps: apply the Lens migrations Kibana 8.11 runs on import (only those whose input shape is recognisable
 from the attributes alone), fill in or drop what Kibana treats as the default, and rename layers and columns to
 canonical ids (``layer1``; ``col1``, ``col2``... in columnOrder order), because ids carry no meaning.
+
+The input is never changed, and the output shares with it whatever normalising leaves as it was (queries, filters,
+references, nested params): both are to be read, not changed. Export normalises each chart twice (as stored and as
+compiled back), and deep copies were the larger part of that.
 """
 
 from __future__ import annotations
@@ -44,7 +48,7 @@ _RECORDED_LIMIT = 16
 
 
 def _normalised(attributes: dict[str, Any]) -> dict[str, Any]:
-    out = copy_json(attributes)
+    out = _writable(attributes)
     out.setdefault("title", "")
     out.setdefault("description", "")
     out.setdefault("type", "lens")
@@ -59,6 +63,59 @@ def _normalised(attributes: dict[str, Any]) -> dict[str, Any]:
         out = _renamed(out, state, rename)
     canonical_text_based_ids(out["state"])
     return out
+
+
+def _writable(attributes: dict[str, Any]) -> dict[str, Any]:
+    """``attributes`` with new copies of exactly the containers the steps below change (the attributes, the state,
+    the datasources, their layers, columns and column params, the visualization and its layers and columns);
+    everything else is shared. The text-based id renaming changes more, so such a chart is copied whole."""
+    state = attributes.get("state")
+    sources = state.get("datasourceStates") if state.__class__ is dict else None
+    if sources.__class__ is dict and (sources.get("textBased") or {}).get("layers"):
+        return copy_json(attributes)
+    out = dict(attributes)
+    if state.__class__ is not dict:
+        return out
+    state = out["state"] = dict(state)
+    if sources.__class__ is dict:
+        state["datasourceStates"] = {name: _writable_source(source) for name, source in sources.items()}
+    visualization = state.get("visualization")
+    if visualization.__class__ is dict:
+        visualization = state["visualization"] = dict(visualization)
+        for key in ("layers", "columns"):
+            items = visualization.get(key)
+            if items.__class__ is list:
+                visualization[key] = [dict(item) if item.__class__ is dict else item for item in items]
+    return out
+
+
+def _writable_source(source: Any) -> Any:
+    if source.__class__ is not dict:
+        return source
+    source = dict(source)
+    layers = source.get("layers")
+    if layers.__class__ is dict:
+        source["layers"] = {layer_id: _writable_layer(layer) for layer_id, layer in layers.items()}
+    return source
+
+
+def _writable_layer(layer: Any) -> Any:
+    if layer.__class__ is not dict:
+        return layer
+    layer = dict(layer)
+    columns = layer.get("columns")
+    if columns.__class__ is dict:
+        layer["columns"] = {column_id: _writable_column(column) for column_id, column in columns.items()}
+    return layer
+
+
+def _writable_column(column: Any) -> Any:
+    if column.__class__ is not dict:
+        return column
+    column = dict(column)
+    if column.get("params").__class__ is dict:
+        column["params"] = dict(column["params"])
+    return column
 
 
 def _record_mapping(attributes: dict[str, Any], rename: dict[str, str] | None) -> None:
@@ -251,6 +308,9 @@ def _renamed(attributes: dict[str, Any], state: dict[str, Any], rename: dict[str
     layer_order.append(visualization.get("layerId"))
     ordered = [id_ for id_ in dict.fromkeys(layer_order) if id_ in layers]
     ordered += [id_ for id_ in layers if id_ not in ordered]
+    if list(layers) == ordered and all(old == new for old, new in rename.items()):
+        # Ids already canonical (compiled charts, charts exported by this tool): only the references' order.
+        return {**attributes, "references": sorted(attributes.get("references", []), key=reference_order)}
     new_layers = {}
     for layer_id in ordered:
         layer = layers[layer_id]
@@ -259,10 +319,7 @@ def _renamed(attributes: dict[str, Any], state: dict[str, Any], rename: dict[str
             **layer, "columns": columns, "columnOrder": [rename.get(c, c) for c in layer.get("columnOrder", [])]}
     sources = state["datasourceStates"]
     new_sources = {**sources, "formBased": {**sources["formBased"], "layers": new_layers}}
-    # Compiled charts already have the canonical ids: renaming would only rebuild the visualization unchanged.
-    renames = any(old != new for old, new in rename.items())
-    new_state = {**state, "datasourceStates": new_sources,
-                 "visualization": rename_strings(visualization, rename) if renames else visualization}
+    new_state = {**state, "datasourceStates": new_sources, "visualization": rename_strings(visualization, rename)}
     references = []
     for reference in attributes.get("references", []):
         name = reference.get("name", "")
@@ -282,7 +339,7 @@ def stored_with_canonical_ids(attributes: dict[str, Any]) -> dict[str, Any] | No
         if _predates_formbased(state):
             # Kibana ran the older migrations when it imported this state; a formBased state was written by an
             # 8.6+ editor or already migrated, and Kibana keeps it as it is (no showArrayValues filled in...)
-            out = copy_json(attributes)
+            out = _writable(attributes)
             state = out["state"]
             _migrate(out, state)
         recorded = _RECORDED_MAPPINGS.get(id(attributes["state"]))
@@ -294,7 +351,7 @@ def stored_with_canonical_ids(attributes: dict[str, Any]) -> dict[str, Any] | No
                    key=reference_order)
             rename = recorded[2]
         else:
-            normal = copy_json(out)
+            normal = _writable(out)
             normal_state = normal["state"]
             was_indexpattern = _migrate(normal, normal_state)
             _defaults(normal, normal_state, was_indexpattern)

@@ -76,12 +76,33 @@ def _plain_words(value: Any) -> bool:
         and _RESOLVER.resolve(yaml.ScalarNode, value, (True, False)) == _STR_TAG
 
 
+# For one-line strings the emitter's choice is plain (when the resolver reads it back as a string and the
+# analysis allows it), else single-quoted (quotes doubled), else double-quoted; its analysis is asked directly
+# for the first two, which is a tenth of the cost of emitting a probe document. Lines are never folded here:
+# strings are short and the width is 10,000.
+_ANALYSER = yaml.emitter.Emitter(None, allow_unicode=True)
+
+
+def _one_line(value: str) -> str | None:
+    if not 0 < len(value) < 200 or "\n" in value or any(c in value for c in _OTHER_BREAKS):
+        return None
+    analysis = _ANALYSER.analyze_scalar(value)
+    if analysis.allow_block_plain and _RESOLVER.resolve(yaml.ScalarNode, value, (True, False)) == _STR_TAG:
+        return value
+    if analysis.allow_single_quoted:
+        return "'" + value.replace("'", "''") + "'"
+    return None  # double-quoted: escapes are the emitter's business
+
+
 def _scalar(value: Any) -> str:
     # 0.0 == -0.0 (and they hash alike), yet YAML writes them differently: floats are cached by their repr.
     key = (type(value), repr(value) if isinstance(value, float) else value)
     text = _SCALARS.get(key)
     if text is None:
-        text = value if _plain_words(value) else _probe(value)
+        if _plain_words(value):
+            text = value
+        else:
+            text = (_one_line(value) if value.__class__ is str else None) or _probe(value)
         if len(_SCALARS) < _SCALAR_CACHE_LIMIT:
             _SCALARS[key] = text
     return text

@@ -40,12 +40,13 @@ def _load(path: Path) -> dict[str, Any]:
         return json.loads(text.splitlines()[0])
 
 
-def corpus_lens_attributes(corpus: Path) -> list[tuple[str, dict[str, Any]]]:
-    """Every by-value Lens panel of an 8.x dashboard and every 8.x lens object (with its references)."""
+def corpus_lens_attributes(corpus: Path, *, every_era: bool = False) -> list[tuple[str, dict[str, Any]]]:
+    """Every by-value Lens panel of an 8.x dashboard and every 8.x lens object (with its references); with
+    ``every_era``, those of 7.x too."""
     found = []
     with (corpus / "MANIFEST.tsv").open(encoding="utf-8") as manifest:
         for row in csv.DictReader(manifest, delimiter="\t"):
-            if not row["version_bucket"].startswith("8.") or row["type"] not in ("dashboard", "lens"):
+            if not (every_era or row["version_bucket"].startswith("8.")) or row["type"] not in ("dashboard", "lens"):
                 continue
             obj = _load(corpus / row["local_path"])
             if row["type"] == "lens":
@@ -67,6 +68,23 @@ def _cached_panels(corpus: Path) -> list[tuple[str, dict[str, Any]]]:
 @pytest.fixture
 def lens_panels(corpus_dir: Path) -> list[tuple[str, dict[str, Any]]]:
     return _cached_panels(corpus_dir)
+
+
+def test_normalise_leaves_every_chart_as_it_was(corpus_dir: Path) -> None:
+    """normalise_lens shares what it does not change with its input instead of copying it: the stored chart must
+    stay exactly as it was (export later reads it for the ``stored:`` record and raw keys), on every era's
+    charts, whose migrations change the most."""
+    charts = corpus_lens_attributes(corpus_dir, every_era=True)
+    assert len(charts) > 700
+    changed = []
+    for where, attributes in charts:
+        before = json.dumps(attributes, sort_keys=True)
+        first = normalise_lens(attributes)
+        second = normalise_lens(attributes)
+        if json.dumps(attributes, sort_keys=True) != before or json.dumps(first, sort_keys=True) != json.dumps(
+                second, sort_keys=True):
+            changed.append(where)
+    assert changed == []
 
 
 def test_round_trip_law_and_compact_share(lens_panels: list[tuple[str, dict[str, Any]]]) -> None:

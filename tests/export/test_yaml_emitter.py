@@ -17,7 +17,8 @@ TRICKY = {"a": 1, "b": [1, 2, {"c": "x\ny\n", "d": [[1, 2], []]}], "e": {}, "f":
           "i": "yes", "j": "1.0", "k": "text\nmore", "l": [{"m": "a\nb\n"}], "n": "  lead", "o": "trail ",
           "p": "x\n\n", "q": "a:b", "r": "#c", "s": "é", "t": 1e20, "u": "line \nx", "v": "2024-01-01",
           "w": "null", "x": [[{"a": 1, "b": "q\nr"}]], "y": "- dash", "z": "@timestamp", 7: "int key",
-          "long": "k" * 200, "tab": "a\tb", "ctl": "bell\x07"}
+          "long": "k" * 200, "tab": "a\tb", "ctl": "bell\x07", "query": 'component : "c0"',
+          "apostrophe": "it's: here", "percent": "%s", "star": "*", "bang": "!x", "brace": "{a}"}
 
 scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=20),
                     st.sampled_from(["yes", "no", "~", "1e3", "0x1F", "a: b", "x\ny\n", " x", "|", "- a", "é\n"]))

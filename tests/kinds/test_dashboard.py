@@ -421,6 +421,38 @@ def test_decompile_writes_only_what_the_yaml_does_not_imply(tmp_path: Path) -> N
     }
 
 
+def test_decompile_follows_the_flow_as_the_yaml_will_have_it(tmp_path: Path) -> None:
+    """B sits where the flow puts it; placed explicitly it would end the row at its own height (4), flowed the
+    row keeps A's (10), which is where C sits: every position is implied once B's is dropped."""
+    obj = compiled(tmp_path, """\
+        title: Board
+        panels:
+          - {markdown: a, w: 24, h: 10, at: {x: 0, y: 0}}
+          - {markdown: b, w: 24, h: 4, at: {x: 24, y: 0}}
+          - {markdown: c, w: 48, h: 5, at: {x: 0, y: 10}}
+          - {markdown: d, w: 24, h: 5, at: {x: 0, y: 30}}
+        """)
+    data = KIND.decompile(obj).data
+    assert [p.get("at") for p in data["panels"]] == [None, None, None, {"x": 0, "y": 30}]
+    assert panels_of(roundtrip(obj)) == panels_of(obj)
+
+
+def test_decompiling_a_big_dashboard_takes_a_flow_step_or_two_per_panel(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Which positions the flow implies is judged panel by panel: a layout per panel made the export of a
+    dashboard grow with the square of its panels."""
+    from kibana_sync.kinds.dashboard.layout import Cursor
+
+    panels = "".join(f"  - {{markdown: m{i}, w: 12, h: 3}}\n" for i in range(2000))
+    obj = compiled(tmp_path, "title: Board\npanels:\n" + panels)
+    steps = []
+    real_place = Cursor.place
+    monkeypatch.setattr(Cursor, "place", lambda self, panel: steps.append(1) or real_place(self, panel))
+    data = KIND.decompile(obj).data
+    assert not any("at" in p for p in data["panels"]) and len(data["panels"]) == 2000
+    assert len(steps) <= 2 * 2000
+
+
 def test_unknown_panel_types_and_attributes_are_kept_raw() -> None:
     stream = {"type": "LOG_STREAM_EMBEDDABLE", "gridData": {"x": 0, "y": 0, "w": 10, "h": 5, "i": "l1"},
               "panelIndex": "l1", "embeddableConfig": {"enhancements": {}}, "panelRefName": "panel_l1"}

@@ -108,3 +108,17 @@ def test_a_by_value_chart_without_type_stays_without() -> None:
     data = decompile_lens(copy.deepcopy(stored))
     assert data is not None and data["stored"] == {"unset": ["type"]}
     assert "type" not in compile_lens(LensChart.model_validate(data), "dv", unknown_field_type)
+
+
+def test_a_value_stored_with_another_json_type_is_recorded_and_written_back() -> None:
+    """Python's ``1 == 1.0 == True``; JSON's are three values. A chart that stores ``sampling: 1.0`` and a
+    visualization flag as ``1`` is pushed with exactly those, not with what compile writes."""
+    chart = LensChart.model_validate({"chart": "bar", "x": "terms host.name", "metric": "count"})
+    stored = compile_lens(chart, "dv", unknown_field_type)
+    stored["state"]["datasourceStates"]["formBased"]["layers"]["layer1"]["sampling"] = 1.0
+    stored["state"]["visualization"]["axisTitlesVisibilitySettings"]["x"] = 1
+    data = decompile_lens(copy.deepcopy(stored))
+    assert data is not None
+    assert data["stored"]["set"] == {"layer1.sampling": 1.0, "visualization.axisTitlesVisibilitySettings.x": 1}
+    recompiled = compile_lens(LensChart.model_validate(data), "dv", unknown_field_type)
+    assert json.dumps(recompiled, sort_keys=True) == json.dumps(stored, sort_keys=True)

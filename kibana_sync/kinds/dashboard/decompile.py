@@ -14,7 +14,7 @@ from typing import Any
 from kibana_sync.kibana.format import is_tag_reference, loads_embedded
 from kibana_sync.kinds.base import Decompiled
 from kibana_sync.kinds.dashboard.controls import decompile_controls
-from kibana_sync.kinds.dashboard.layout import Placement, Point, layout
+from kibana_sync.kinds.dashboard.layout import Cursor, Placement, Point
 from kibana_sync.kinds.dashboard.model import DashboardModel, Options, duration_text
 from kibana_sync.kinds.dashboard.panels.common import DEFAULT_PANEL_HEIGHT, DEFAULT_PANEL_WIDTH, PanelCommon
 from kibana_sync.kinds.dashboard.panels.stored import decompile_panel, derived_panel_ids, named_by_position
@@ -236,16 +236,7 @@ def _hoist_panel_version(data: dict[str, Any], compact: list[dict[str, Any]]) ->
 
 def _drop_implied_keys(dashboard_id: str, panels: list[dict[str, Any]]) -> None:
     """Leave out what the YAML implies anyway: flowed positions, default sizes, derived ids."""
-    def places() -> list[Placement]:
-        return [Placement(Point(**p["at"]) if "at" in p else None, p.get("w", DEFAULT_PANEL_WIDTH),
-                          p.get("h", DEFAULT_PANEL_HEIGHT)) for p in panels]
-
-    expected = layout(places())
-    for panel in panels:
-        if "at" in panel:
-            at = panel.pop("at")
-            if layout(places()) != expected:
-                panel["at"] = at
+    _drop_flowed_positions(panels)
     for panel in panels:
         for key, default in (("w", DEFAULT_PANEL_WIDTH), ("h", DEFAULT_PANEL_HEIGHT)):
             if panel.get(key) == default:
@@ -254,6 +245,24 @@ def _drop_implied_keys(dashboard_id: str, panels: list[dict[str, Any]]) -> None:
     for panel, panel_id in zip(panels, derived, strict=True):
         if panel.get("id") == panel_id:
             del panel["id"]
+
+
+def _drop_flowed_positions(panels: list[dict[str, Any]]) -> None:
+    """Drop each ``at`` the flow gives anyway, first to last. When panel i is judged, the panels after it still
+    have their positions, so only its own box can change: one step of the flow per panel, not a layout per
+    panel (a dashboard cost the square of its panels). The cursor goes on from the panel as it will be written,
+    since a flowed panel can leave the row taller than a placed one."""
+    cursor = Cursor()
+    for panel in panels:
+        place = Placement(Point(**panel["at"]) if "at" in panel else None, panel.get("w", DEFAULT_PANEL_WIDTH),
+                          panel.get("h", DEFAULT_PANEL_HEIGHT))
+        box, after = cursor.place(place)
+        if place.at is not None:
+            flowed_box, flowed_after = cursor.place(Placement(None, place.w, place.h))
+            if flowed_box == box:
+                del panel["at"]
+                after = flowed_after
+        cursor = after
 
 
 def _in_field_order(data: dict[str, Any], model: type[Model], last: tuple[str, ...] = ()) -> dict[str, Any]:

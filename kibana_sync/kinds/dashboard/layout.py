@@ -54,19 +54,31 @@ class Box:
                 and self.y < other.y + other.h and other.y < self.y + self.h)
 
 
+@dataclass(frozen=True)
+class Cursor:
+    """Where the flow stands after a panel: the next free column, the row's top and the row's height so far."""
+    x: int = 0
+    y: int = 0
+    row_height: int = 0
+
+    def place(self, panel: Placed) -> tuple[Box, Cursor]:
+        """The panel's box and the cursor after it: a panel is placed from the cursor alone, so a layout can be
+        followed (or changed) one panel at a time."""
+        if panel.at is not None:
+            box = Box(panel.at.x, panel.at.y, panel.w, panel.h)
+            return box, Cursor(box.x + box.w, box.y, box.h)
+        x, y, row_height = self.x, self.y, self.row_height
+        if x > 0 and x + panel.w > GRID_COLUMNS:
+            x, y, row_height = 0, y + row_height, 0
+        return Box(x, y, panel.w, panel.h), Cursor(x + panel.w, y, max(row_height, panel.h))
+
+
 def layout(panels: Sequence[Placed]) -> list[Box]:
     """The grid box of every panel, in order."""
     boxes: list[Box] = []
-    x = y = row_height = 0
+    cursor = Cursor()
     for panel in panels:
-        if panel.at is not None:
-            box = Box(panel.at.x, panel.at.y, panel.w, panel.h)
-            x, y, row_height = box.x + box.w, box.y, box.h
-        else:
-            if x > 0 and x + panel.w > GRID_COLUMNS:
-                x, y, row_height = 0, y + row_height, 0
-            box = Box(x, y, panel.w, panel.h)
-            x, row_height = x + panel.w, max(row_height, panel.h)
+        box, cursor = cursor.place(panel)
         boxes.append(box)
     return boxes
 
