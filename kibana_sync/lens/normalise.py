@@ -11,6 +11,7 @@ compiled back), and deep copies were the larger part of that.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from kibana_sync.kibana.format import reference_order
@@ -90,32 +91,28 @@ def _writable(attributes: dict[str, Any]) -> dict[str, Any]:
 
 
 def _writable_source(source: Any) -> Any:
-    if source.__class__ is not dict:
-        return source
-    source = dict(source)
-    layers = source.get("layers")
-    if layers.__class__ is dict:
-        source["layers"] = {layer_id: _writable_layer(layer) for layer_id, layer in layers.items()}
-    return source
+    return _with_writable_children(source, "layers", _writable_layer)
 
 
 def _writable_layer(layer: Any) -> Any:
-    if layer.__class__ is not dict:
-        return layer
-    layer = dict(layer)
-    columns = layer.get("columns")
-    if columns.__class__ is dict:
-        layer["columns"] = {column_id: _writable_column(column) for column_id, column in columns.items()}
-    return layer
+    return _with_writable_children(layer, "columns", _writable_column)
 
 
 def _writable_column(column: Any) -> Any:
-    if column.__class__ is not dict:
-        return column
-    column = dict(column)
-    if column.get("params").__class__ is dict:
-        column["params"] = dict(column["params"])
-    return column
+    return _with_writable_children(column, "params", None)
+
+
+def _with_writable_children(container: Any, key: str, writable: Callable[[Any], Any] | None) -> Any:
+    """A copy of ``container`` whose mapping under ``key`` is copied too, each value through ``writable`` (or, when
+    that is None, the mapping alone); anything that is not a dict is left as it is."""
+    if container.__class__ is not dict:
+        return container
+    container = dict(container)
+    children = container.get(key)
+    if children.__class__ is dict:
+        container[key] = dict(children) if writable is None else {name: writable(child)
+                                                                 for name, child in children.items()}
+    return container
 
 
 def _record_mapping(attributes: dict[str, Any], rename: dict[str, str] | None) -> None:
