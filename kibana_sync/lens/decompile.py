@@ -70,7 +70,7 @@ def decompile_or_explain(attributes: dict[str, Any], *, normalised: bool = False
     if stored is not None and stored_as_compiled(stored, editor_form):
         # The stored chart is exactly what compile writes (ids aside): the compact form is exact by construction,
         # so neither a second pass nor the normalised round-trip check can find anything (most charts the 8.11
-        # editor or this tool saved; half of an export's time went into checking them).
+        # editor or this tool saved; checking them was about a quarter of an export's time).
         if data.get("raw_references"):
             data["raw_references"] = _in_stored_order(data["raw_references"], stored.get("references"))
         return data
