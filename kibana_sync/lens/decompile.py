@@ -17,7 +17,7 @@ from kibana_sync.lens.compile import compile_editor_form, compile_lens
 from kibana_sync.lens.config import LensChart
 from kibana_sync.lens.esql import EsqlReader
 from kibana_sync.lens.layers import LAYER_ID, REFERENCE_LAYER_ID
-from kibana_sync.lens.normalise import formbased_layers, normalise_lens
+from kibana_sync.lens.normalise import formbased_layers, normalise_lens, stored_with_canonical_ids
 from kibana_sync.lens.reading import ChartReader, Inexpressible
 from kibana_sync.lens.stored_keys import read_stored_as, stored_as_compiled
 from kibana_sync.lens.text_based import text_based_layers
@@ -67,26 +67,32 @@ def decompile_or_explain(attributes: dict[str, Any], *, normalised: bool = False
     # second pass, the round-trip check and reading how the stored chart differs from it (normalise_lens does not
     # change it); it is compiled again only when the second pass added raw keys.
     editor_form = compile_editor_form(_chart(data), reader.data_view, unknown_field_type)
-    if stored is not None and stored_as_compiled(stored, editor_form):
-        # The stored chart is exactly what compile writes (ids aside): the compact form is exact by construction,
-        # so neither a second pass nor the normalised round-trip check can find anything (most charts the 8.11
-        # editor or this tool saved; checking them was about a quarter of an export's time).
-        if data.get("raw_references"):
-            data["raw_references"] = _in_stored_order(data["raw_references"], stored.get("references"))
-        return data
+    canonical = stored_with_canonical_ids(stored) if stored is not None else None
+    # A chart stored exactly as compile writes it (ids aside) is exact by construction: neither a second pass nor
+    # the normalised round-trip check could find anything (most charts the 8.11 editor or this tool saved;
+    # checking them was about a quarter of an export's time). Any other chart goes the long way.
+    if stored is None or canonical is None or not stored_as_compiled(stored, canonical, editor_form):
+        editor_form = _checked_the_long_way(reader, data, normal, editor_form)
+        if stored is not None and canonical is not None:
+            stored_as = read_stored_as(stored, canonical, editor_form, reader.data_view)
+            if stored_as:
+                data["stored"] = stored_as
+    if stored is not None and data.get("raw_references"):
+        data["raw_references"] = _in_stored_order(data["raw_references"], stored.get("references"))
+    return data
+
+
+def _checked_the_long_way(reader: ChartReader, data: dict[str, Any], normal: dict[str, Any],
+                          editor_form: dict[str, Any]) -> dict[str, Any]:
+    """Second pass (raw keys for what the compact keys did not say) and the normalised round-trip check;
+    returns the editor form of ``data`` as it now is."""
     compiled = normalise_lens(editor_form)
     if _keep_differences(reader, data, compiled):
         editor_form = compile_editor_form(_chart(data), reader.data_view, unknown_field_type)
         compiled = normalise_lens(editor_form)
     if compiled != normal:
         raise Inexpressible("compiled form differs")
-    if stored is not None:
-        stored_as = read_stored_as(stored, editor_form, reader.data_view)
-        if stored_as:
-            data["stored"] = stored_as
-        if data.get("raw_references"):
-            data["raw_references"] = _in_stored_order(data["raw_references"], stored.get("references"))
-    return data
+    return editor_form
 
 
 def _in_stored_order(references: list[dict[str, Any]], stored: Any) -> list[dict[str, Any]]:

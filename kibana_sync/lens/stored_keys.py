@@ -18,7 +18,7 @@ from typing import Any
 from pydantic import Field
 
 from kibana_sync.kibana.format import reference_order
-from kibana_sync.lens.normalise import CURRENT_DATA_VIEW_REFERENCE, stored_with_canonical_ids
+from kibana_sync.lens.normalise import CURRENT_DATA_VIEW_REFERENCE
 from kibana_sync.source.json_data import copy_json
 from kibana_sync.source.model import Model
 
@@ -132,26 +132,25 @@ def _comparable(attributes: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in attributes.items() if k not in _OWN_KEYS}
 
 
-def stored_as_compiled(stored: dict[str, Any], compiled: dict[str, Any]) -> bool:
-    """Whether ``stored`` is ``compiled`` (compile's editor form) exactly, up to layer and column ids, the title
-    and description (the caller keeps those) and the order of references (a set to Kibana, and the raw ones are
-    written back in their stored order): then no ``stored:`` record is needed, and nothing else differs."""
+def stored_as_compiled(stored: dict[str, Any], canonical: dict[str, Any], compiled: dict[str, Any]) -> bool:
+    """Whether ``stored`` (``canonical``: its ``stored_with_canonical_ids``) is ``compiled`` (compile's editor form)
+    exactly, up to layer and column ids, the title and description (the caller keeps those) and the order of
+    references (a set to Kibana, and the raw ones are written back in their stored order): then no ``stored:``
+    record is needed, and nothing else differs."""
     if any(key not in stored for key in ("title", "description", "type")):
         return False
-    canonical = stored_with_canonical_ids(stored)
-    if canonical is None or not _same(_comparable(canonical), _comparable(compiled)):
+    if not _same(_comparable(canonical), _comparable(compiled)):
         return False
     references = compiled.get("references", [])
     return _same(canonical.get("references", []), sorted(references, key=reference_order)) \
         and stored.get("type") == compiled.get("type")
 
 
-def read_stored_as(stored: dict[str, Any], compiled: dict[str, Any], data_view: str | None) -> dict[str, Any]:
+def read_stored_as(stored: dict[str, Any], canonical: dict[str, Any], compiled: dict[str, Any],
+                   data_view: str | None) -> dict[str, Any]:
     """The ``stored:`` mapping that makes ``compiled`` (compile's output for the chart read from ``stored``)
-    the stored attributes again; empty when nothing differs or when no exact record exists."""
-    canonical = stored_with_canonical_ids(stored)
-    if canonical is None:
-        return {}
+    the stored attributes again (``canonical``: the stored chart's ``stored_with_canonical_ids``, which the caller
+    works out once for this and ``stored_as_compiled``); empty when nothing differs or no exact record exists."""
     unset: list[list[str | int]] = []
     values: list[tuple[list[str | int], Any]] = []
     # Most charts are stored as compile writes them: one comparison of the whole chart spares the walk.
